@@ -1,0 +1,428 @@
+"""Actor resolution: every noun phrase that names a political actor gets a CAMEO actor code.
+
+Reads: a parsed story (spaCy Doc) and the Knowledge (gazetteer, sectors).
+Adds: an `ActorIndex` mapping each noun-phrase head token to the actor mention(s) it stands for.
+
+How a phrase is resolved, in order:
+- names in the gazetteer (countries, capitals and seats of government as metonyms, organisations,
+  user dictionaries), adjectives and possessives inside the phrase ("Cambodian", "Japan's", "of Japan");
+- the sector from titles and nouns in the phrase ("Deputy Prime Minister" -> GOV, "army spokesman" -> MIL);
+- persons: a title or apposition gives a person a code; later mentions by name (spelling variants
+  within one edit), pronouns, "the latter"/"the former", "his counterpart" resolve to it;
+- plural descriptions ("the two ministers", "both sides") stand for the story's two main parties;
+- a sector noun with no country ("the police") takes the most recent actor of that sector, else the
+  dateline country.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from dyads.lexicons import (
+    ADJECTIVE,
+    CAPITAL,
+    CITY,
+    GOVERNMENT,
+    NAME,
+    ORGANIZATION,
+    GazetteerEntry,
+    Knowledge,
+)
+from dyads.model import Actor, Mention
+
+Token = Any  # a spaCy Token; only nlp.py imports spaCy
+Doc = Any
+
+HONORIFICS = {"h.e.", "he", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "datuk", "seri",
+              "tan", "sri", "sheikh", "excellency", "his", "her", "prof", "prof.", "gen.", "lt.", "col.", "maj."}
+PERSONAL = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
+NEUTER = {"it", "its", "itself"}
+PLURAL = {"they", "them", "their", "theirs", "themselves"}
+FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "you", "your"}
+PLURAL_NOUNS = {"country", "nation", "government", "minister", "leader", "side", "party", "delegation",
+                "president", "state", "neighbour", "neighbor", "capital", "army", "force", "military",
+                "foreign minister", "premier", "official", "team", "ally"}
+COUNTERPART_NOUNS = {"counterpart", "host", "guest", "visitor", "interlocutor"}
+# phrase heads that name an institution: they beat a person's role title in the same phrase
+INSTITUTIONS = {"ministry", "government", "army", "military", "police", "court", "parliament", "party",
+                "navy", "force", "administration", "cabinet", "embassy", "council", "assembly", "congress",
+                "senate", "union", "company", "university", "office", "department", "agency", "service",
+                "guard", "legislature", "judiciary", "commission"}
+WEAK_ROLES = {"spokesman", "spokeswoman", "spokesperson", "official", "chief", "head", "member", "source",
+              "representative", "officer", "leader", "director", "secretary"}
+NP_MODIFIERS = {"compound", "amod", "poss", "det", "nmod", "nummod", "quantmod", "case", "predet", "npadvmod"}
+OF_PREPS = {"of", "for"}
+LOCATION_KINDS = {CITY}
+
+
+@dataclass
+class ActorIndex:
+    """Resolved mentions by noun-phrase head token index, plus story-level facts."""
+
+    by_token: dict[int, list[Mention]] = field(default_factory=dict)
+    dateline_country: str = ""
+    main_countries: list[str] = field(default_factory=list)
+
+    def actors_at(self, token_index: int) -> list[Mention]:
+        return self.by_token.get(token_index, [])
+
+    def mentions(self) -> Iterable[Mention]:
+        for mentions in self.by_token.values():
+            yield from mentions
+
+
+@dataclass
+class _Seen:
+    token: int
+    code: str
+    name: str
+    person: bool
+    subject: bool
+    sentence: int
+    plural: bool = False
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """True when a and b differ by at most one insertion, deletion or substitution."""
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    return a[i + 1:] == b[i + 1:] if len(a) == len(b) else a[i:] == b[i + 1:]
+
+
+class _StoryResolver:
+    def __init__(self, doc: Doc, knowledge: Knowledge) -> None:
+        self.doc = doc
+        self.k = knowledge
+        self.tags: dict[int, tuple[GazetteerEntry, int, int]] = {}  # token -> (entry, start, end)
+        self.persons: dict[str, tuple[str, str]] = {}  # name token (lower) -> (code, full name)
+        self.history: list[_Seen] = []
+        self.index = ActorIndex()
+        self.country_counts: Counter[str] = Counter()
+        self.code_counts: Counter[str] = Counter()
+
+    # ---- gazetteer -------------------------------------------------------------------------
+    def tag_names(self) -> None:
+        doc, k = self.doc, self.k
+        n = len(doc)
+        i = 0
+        while i < n:
+            matched = 0
+            if doc[i].text[:1].isalpha() or doc[i].text[:1] in "'\"":
+                for length in range(min(k.max_name_tokens, n - i), 0, -1):
+                    entry = k.lookup_name([t.text for t in doc[i:i + length]])
+                    if entry is None:
+                        continue
+                    if entry.kind != ORGANIZATION and length == 1 and self._inside_person(doc[i]):
+                        break
+                    for j in range(i, i + length):
+                        self.tags[j] = (entry, i, i + length)
+                    matched = length
+                    break
+            i += matched or 1
+
+    def _inside_person(self, token: Token) -> bool:
+        if token.ent_type_ != "PERSON":
+            return False
+        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        return ent is not None and len(ent) >= 2 and token.text not in ("Japanese", "Chinese")
+
+    def find_dateline(self) -> None:
+        doc = self.doc
+        for token in doc[:12]:
+            if token.text in ("-", "--", "—", "–", ":") or token.is_space:
+                break
+            tag = self.tags.get(token.i)
+            if tag and tag[0].kind in (CAPITAL, CITY, NAME, GOVERNMENT):
+                self.index.dateline_country = tag[0].code[:3]
+                return
+
+    # ---- phrase structure ------------------------------------------------------------------
+    def np_tokens(self, head: Token, depth: int = 0) -> list[Token]:
+        tokens = [head]
+        for child in head.children:
+            if child.dep_ in NP_MODIFIERS:
+                tokens.extend(child.subtree)
+            elif child.dep_ == "prep" and child.lower_ in OF_PREPS and depth < 3:
+                tokens.append(child)
+                for grand in child.children:
+                    if grand.dep_ == "pobj":
+                        tokens.extend(self.np_tokens(grand, depth + 1))
+        return sorted(tokens, key=lambda t: t.i)
+
+    def sector_of(self, tokens: list[Token], head: Token) -> str:
+        """The sector signalled by the phrase: institutions beat roles, longer beats shorter,
+        nearer the head beats farther."""
+        lemmas = [self._lemma(t) for t in tokens]
+        best: tuple[tuple[int, int, int, int], str] | None = None
+        k = self.k
+        for start in range(len(tokens)):
+            for length in range(min(k.max_sector_tokens, len(tokens) - start), 0, -1):
+                window = tokens[start:start + length]
+                if any(window[j + 1].i != window[j].i + 1 for j in range(len(window) - 1)):
+                    continue
+                sector = self._sector_lookup(lemmas[start:start + length])
+                if sector is None:
+                    continue
+                last = lemmas[start + length - 1]
+                rank = (
+                    1 if last in INSTITUTIONS else 0,
+                    0 if last in WEAK_ROLES else 1,
+                    length,
+                    -abs(head.i - window[-1].i),
+                )
+                if best is None or rank > best[0]:
+                    best = (rank, sector)
+                break
+        return best[1] if best else ""
+
+    def _sector_lookup(self, lemmas: list[str]) -> str | None:
+        sector = self.k.sectors.get(tuple(lemmas))
+        if sector is None and lemmas[-1].endswith("s"):
+            sector = self.k.sectors.get((*lemmas[:-1], lemmas[-1][:-1]))
+        return sector
+
+    @staticmethod
+    def _lemma(token: Token) -> str:
+        return token.lemma_.lower() if token.pos_ != "PROPN" else token.lower_
+
+    # ---- resolution ------------------------------------------------------------------------
+    def resolve(self) -> ActorIndex:
+        self.tag_names()
+        self.find_dateline()
+        for sent_index, sent in enumerate(self.doc.sents):
+            for token in sent:
+                if not self._is_np_head(token):
+                    continue
+                actors = self.resolve_head(token, sent_index)
+                if actors:
+                    self._record(token, actors, sent_index)
+        self.index.main_countries = [c for c, _ in self.country_counts.most_common(2)]
+        return self.index
+
+    @staticmethod
+    def _is_np_head(token: Token) -> bool:
+        if token.pos_ not in ("NOUN", "PROPN", "PRON", "ADJ", "NUM", "X"):
+            return False
+        if token.dep_ in ("compound", "amod", "flat", "nmod") and token.head.pos_ in ("NOUN", "PROPN"):
+            return False
+        return token.pos_ != "ADJ" or token.dep_ in ("nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos")
+
+    def _record(self, token: Token, actors: list[Mention], sent_index: int) -> None:
+        self.index.by_token[token.i] = actors
+        subject = token.dep_ in ("nsubj", "nsubjpass", "agent")
+        for mention in actors:
+            person = mention.how in ("person", "title") and token.lower_ not in PLURAL
+            self.history.append(_Seen(token.i, mention.actor.code, mention.actor.name, person, subject,
+                                      sent_index, plural=len(actors) > 1))
+            if mention.how not in ("coreference",):
+                self.country_counts[mention.actor.country] += 1
+                self.code_counts[mention.actor.code] += 1
+
+    def _mention(self, head: Token, code: str, how: str, name: str = "", span: Iterable[Token] = ()) -> Mention:
+        tokens = list(span) or [head]
+        start = min(t.idx for t in tokens)
+        end = max(t.idx + len(t.text) for t in tokens)
+        country = self.k.country_names.get(code[:3], code[:3])
+        return Mention(self.doc.text[start:end], start, end, Actor(code, name or country), how)
+
+    def resolve_head(self, head: Token, sent_index: int) -> list[Mention]:
+        lower = head.lower_
+        if head.pos_ == "PRON" or lower in ("latter", "former"):
+            return self.resolve_pronoun(head, sent_index)
+        tokens = self.np_tokens(head)
+        plural = self.resolve_plural(head, tokens)
+        if plural:
+            return plural
+        tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
+        sector = self.sector_of(tokens, head)
+        person_code = self.person_in(tokens)
+        if lower in COUNTERPART_NOUNS or any(t.lower_ in COUNTERPART_NOUNS for t in tokens if t.dep_ == "compound"):
+            return self.resolve_counterpart(head, tagged, sent_index)
+        if tagged:
+            entry = tagged[0][1][0]
+            if entry.kind == ORGANIZATION or len(entry.code) > 3 and not sector:
+                code = entry.code
+            elif entry.kind in (CAPITAL, GOVERNMENT) and not sector:
+                code = entry.code
+            else:
+                if entry.kind in LOCATION_KINDS and not sector and head.i in self.tags:
+                    code = entry.code[:3]
+                elif not sector and not self._names_country(head, entry):
+                    return []
+                else:
+                    code = entry.code[:3] + sector
+            mention = self._mention(head, code, "organization" if entry.kind == ORGANIZATION else entry.kind,
+                                    span=tokens)
+            self.register_person(head, tokens, code)
+            return [mention]
+        if person_code:
+            return [self._mention(head, person_code[0], "person", person_code[1], span=tokens)]
+        if sector:
+            code = self.contextual_code(sector, sent_index)
+            if code:
+                self.register_person(head, tokens, code)
+                return [self._mention(head, code, "title", span=tokens)]
+        return []
+
+    def _names_country(self, head: Token, entry: GazetteerEntry) -> bool:
+        """A phrase without a sector is an actor only when the country (or its people) is its head."""
+        if head.i in self.tags:
+            return True
+        return head.lemma_.lower() in ("people", "citizen", "national", "public")
+
+    # ---- persons ---------------------------------------------------------------------------
+    def _name_tokens(self, tokens: list[Token]) -> list[Token]:
+        names = []
+        for t in tokens:
+            if t.pos_ != "PROPN" or t.i in self.tags or t.lower_ in HONORIFICS:
+                continue
+            if self._sector_lookup([self._lemma(t)]) is not None or len(t.text) < 2:
+                continue
+            if t.ent_type_ in ("PERSON", "ORG", "") or t.lower_ in self.persons:
+                names.append(t)
+        return names
+
+    def register_person(self, head: Token, tokens: list[Token], code: str) -> None:
+        names = [t for t in self._name_tokens(tokens) if t.ent_type_ == "PERSON" or self._after_honorific(t)]
+        for child in head.children:
+            if child.dep_ == "appos":
+                names.extend(t for t in self._name_tokens(self.np_tokens(child))
+                             if t.ent_type_ == "PERSON" or self._after_honorific(t))
+        if head.dep_ == "appos" and head.head.pos_ == "PROPN":
+            names.extend(t for t in self._name_tokens(self.np_tokens(head.head)) if t.ent_type_ == "PERSON")
+        full = " ".join(t.text for t in names)
+        for t in names:
+            self.persons[t.lower_] = (code, full)
+
+    @staticmethod
+    def _after_honorific(token: Token) -> bool:
+        for t in reversed(list(token.doc[max(0, token.i - 3):token.i])):
+            if t.lower_ in ("h.e.", "mr.", "mr", "dr.", "mrs.", "ms."):
+                return True
+            if t.pos_ != "PROPN":
+                return False
+        return False
+
+    def person_in(self, tokens: list[Token]) -> tuple[str, str] | None:
+        for t in reversed(tokens):
+            if t.pos_ != "PROPN":
+                continue
+            found = self.persons.get(t.lower_)
+            if found is None and len(t.text) >= 5:
+                found = next((v for name, v in self.persons.items() if len(name) >= 5 and _one_edit(name, t.lower_)),
+                             None)
+            if found:
+                return found
+        return None
+
+    # ---- coreference -----------------------------------------------------------------------
+    def resolve_pronoun(self, head: Token, sent_index: int) -> list[Mention]:
+        lower = head.lower_
+        recent = [s for s in self.history if s.sentence >= sent_index - 2]
+        if lower in ("latter", "former"):
+            distinct: list[_Seen] = []
+            for seen in reversed(self.history):
+                if seen.token >= head.i:
+                    continue
+                if all(d.code != seen.code for d in distinct):
+                    distinct.append(seen)
+                if len(distinct) == 2:
+                    break
+            if not distinct:
+                return []
+            pick = distinct[0] if lower == "latter" or len(distinct) == 1 else distinct[1]
+            return [self._mention(head, pick.code, "coreference", pick.name)]
+        if lower in PERSONAL:
+            people = [s for s in recent if s.person and s.token < head.i]
+            subjects = [s for s in people if s.subject]
+            pick = (subjects or people or [None])[-1]
+            if pick is None:
+                return []
+            return [self._mention(head, pick.code, "coreference", pick.name)]
+        if lower in NEUTER:
+            things = [s for s in recent if not s.person and not s.plural and s.token < head.i]
+            subjects = [s for s in things if s.subject]
+            pick = (subjects or things or [None])[-1]
+            if pick is None:
+                return []
+            return [self._mention(head, pick.code, "coreference", pick.name)]
+        if lower in PLURAL:
+            groups = [s for s in recent if s.plural and s.token < head.i]
+            if groups:
+                last = groups[-1].token
+                return [self._mention(head, s.code, "coreference", s.name) for s in groups if s.token == last]
+            return self._main_pair(head, "")
+        return []
+
+    def resolve_plural(self, head: Token, tokens: list[Token]) -> list[Mention]:
+        lemma = head.lemma_.lower()
+        if lemma not in PLURAL_NOUNS:
+            return []
+        marker = any(t.lower_ in ("two", "both") for t in tokens)
+        if not marker:
+            return []
+        return self._main_pair(head, self.sector_of([head], head))
+
+    def _main_pair(self, head: Token, sector: str) -> list[Mention]:
+        countries = [c for c, _ in self.country_counts.most_common() if c not in ("---", "IGO", "NGO")][:2]
+        if len(countries) < 2:
+            return []
+        mentions = []
+        for country in countries:
+            if sector:
+                code = country + sector
+            else:
+                full = [c for c, _ in self.code_counts.most_common() if c.startswith(country)]
+                code = full[0] if full else country
+            mentions.append(self._mention(head, code, "coreference"))
+        return mentions
+
+    def resolve_counterpart(self, head: Token, tagged: list[tuple[Token, Any]], sent_index: int) -> list[Mention]:
+        country = tagged[0][1][0].code[:3] if tagged else ""
+        subject_code = ""
+        verb = head
+        while verb.dep_ not in ("ROOT",) and verb.pos_ not in ("VERB", "AUX"):
+            verb = verb.head
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i != head.i]
+        if subjects and subjects[0].i in self.index.by_token:
+            subject_code = self.index.by_token[subjects[0].i][0].actor.code
+        else:
+            people = [s for s in self.history if s.person and s.token < head.i]
+            subject_code = people[-1].code if people else ""
+        sector = subject_code[3:6] or "GOV"
+        if country:
+            code = country + sector
+            self.register_person(head, self.np_tokens(head), code)
+            return [self._mention(head, code, "title")]
+        for seen in reversed(self.history):
+            if seen.token < head.i and seen.code[:3] != subject_code[:3] and seen.code[:3] not in ("IGO", "---"):
+                return [self._mention(head, seen.code, "coreference", seen.name)]
+        return []
+
+    def contextual_code(self, sector: str, sent_index: int) -> str:
+        for seen in reversed(self.history):
+            if seen.sentence < sent_index - 3:
+                break
+            if seen.code[3:6] == sector and not seen.plural:
+                return seen.code
+        country = self.index.dateline_country
+        if not country and self.country_counts:
+            country = self.country_counts.most_common(1)[0][0]
+        if not country or len(country) != 3:
+            return "---" + sector
+        return country + sector
+
+
+def resolve_actors(doc: Doc, knowledge: Knowledge) -> ActorIndex:
+    """Resolve every actor mention of a parsed story."""
+    return _StoryResolver(doc, knowledge).resolve()

@@ -1,0 +1,206 @@
+"""The `dyads` command line: a thin shell over the library (the library never prints)."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from dyads import __version__
+from dyads.errors import DyadsError
+from dyads.model import EVENT_FIELDS, Event, Reject, Story
+
+app = typer.Typer(
+    help="dyads: code news stories into political event data (CAMEO/PLOVER): who did what to whom, when.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+err = Console(stderr=True)
+out = Console()
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def _version(value: bool) -> None:
+    if value:
+        out.print(f"dyads {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                          help="Print the version and exit.")] = False,
+) -> None:
+    """dyads: code news stories into political event data."""
+
+
+def _progress(total: int | None, label: str) -> Progress:
+    return Progress(TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                    transient=True, disable=not err.is_terminal and total is not None and total < 2)
+
+
+def _make_coder(dictionaries: list[Path] | None, actors: list[Path] | None, lexicon: list[Path] | None) -> Any:
+    from dyads.pipeline import Coder
+
+    return Coder(dictionary_dirs=tuple(dictionaries or ()), actor_files=tuple(actors or ()),
+                 lexicon_files=tuple(lexicon or ()))
+
+
+@app.command()
+def code(
+    paths: Annotated[list[str], typer.Argument(help="Story files or folders (sample format, .txt, .jsonl, .csv); "
+                                                    "'-' reads stdin.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write events here instead of stdout.")] = None,
+    date: Annotated[str | None, typer.Option(help="Date (YYYY-MM-DD) for plain .txt files without one.")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (one spaCy model each).")] = 1,
+    rejects: Annotated[Path | None, typer.Option(help="Write rejected records here as JSON lines.")] = None,
+    dictionaries: Annotated[list[Path] | None, typer.Option(
+        "--dictionaries", help="Folder of TABARI/PETRARCH .actors/.agents files to load.")] = None,
+    actors: Annotated[list[Path] | None, typer.Option("--actors", help="Your own actor YAML file.")] = None,
+    lexicon: Annotated[list[Path] | None, typer.Option("--lexicon", help="Your own event lexicon YAML.")] = None,
+) -> None:
+    """Code stories into events and print them (table, JSON lines or CSV)."""
+    from dyads.readers import read_stories
+
+    if fmt not in ("table", "jsonl", "csv"):
+        _fail(f"unknown format {fmt!r}: use table, jsonl or csv")
+    story_date = None
+    if date:
+        try:
+            story_date = dt.date.fromisoformat(date)
+        except ValueError:
+            _fail(f"--date {date!r} is not a date: use YYYY-MM-DD")
+    try:
+        items = list(read_stories(paths, date=story_date))
+    except DyadsError as exc:
+        _fail(str(exc))
+    stories = [s for s in items if isinstance(s, Story)]
+    bad = [r for r in items if isinstance(r, Reject)]
+    for reject in bad:
+        err.print(f"[yellow]rejected[/] {reject.message()}", highlight=False)
+    if rejects is not None:
+        with rejects.open("w", encoding="utf-8") as handle:
+            for reject in bad:
+                handle.write(json.dumps(reject.__dict__, ensure_ascii=False) + "\n")
+    try:
+        coder = _make_coder(dictionaries, actors, lexicon)
+        events: list[Event] = []
+        with _progress(len(stories), "coding") as bar:
+            task = bar.add_task("coding", total=len(stories))
+            from dyads.scale import code_in_pool
+
+            for _, story_events in code_in_pool(coder, stories, workers=workers):
+                events.extend(story_events)
+                bar.advance(task)
+    except DyadsError as exc:
+        _fail(str(exc))
+    handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    try:
+        _write_events(events, fmt, handle)
+    finally:
+        if output:
+            handle.close()
+    if not stories and bad:
+        raise typer.Exit(1)
+
+
+def _write_events(events: list[Event], fmt: str, handle: Any) -> None:
+    if fmt == "jsonl":
+        for event in events:
+            handle.write(event.to_json() + "\n")
+    elif fmt == "csv":
+        writer = csv.DictWriter(handle, fieldnames=list(EVENT_FIELDS))
+        writer.writeheader()
+        for event in events:
+            writer.writerow(event.to_dict())
+    else:
+        table = Table(title=f"{len(events)} events", show_lines=False)
+        for column in ("story", "date", "source", "target", "code", "event", "trigger", "quad", "gold."):
+            table.add_column(column)
+        for e in events:
+            table.add_row(e.story_id, e.event_date, e.source_code, e.target_code or "-", e.cameo_code, e.event_name,
+                          e.trigger_text, str(e.quad_class), f"{e.goldstein:+.1f}")
+        Console(file=handle, width=160).print(table)
+
+
+@app.command()
+def evaluate(
+    gold: Annotated[list[Path], typer.Argument(help="Gold JSONL files (format: shared/data/gold/README.md).")],
+    json_out: Annotated[Path | None, typer.Option("--json", help="Also write the scores as JSON here.")] = None,
+    dictionaries: Annotated[Path | None, typer.Option(
+        "--dictionaries", help="Folder of TABARI/PETRARCH dictionaries for the suites' made-up actors. "
+                               "A folder of folders named after the gold files picks the matching one.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Score only the first N records of each file.")] = None,
+) -> None:
+    """Code the gold records' texts and score the events against them."""
+    from dyads.evaluate import load_gold, score_records
+    from dyads.pipeline import Coder
+
+    results = []
+    for path in gold:
+        try:
+            records = load_gold(path)
+        except DyadsError as exc:
+            _fail(str(exc))
+        if limit:
+            records = records[:limit]
+        dict_dirs: tuple[Path, ...] = ()
+        if dictionaries is not None:
+            specific = dictionaries / path.stem
+            if specific.is_dir():
+                dict_dirs = (specific,)
+            elif any(p.is_file() for p in dictionaries.iterdir()):
+                dict_dirs = (dictionaries,)
+        try:
+            coder = Coder(dictionary_dirs=dict_dirs)
+            with _progress(len(records), path.stem) as bar:
+                task = bar.add_task(path.stem, total=len(records))
+
+                def code_batch(stories: list[Story], coder: Coder = coder) -> list[list[Event]]:
+                    return [events for _, events in coder.code_many(stories)]
+
+                score = score_records(path.stem, records, code_batch, progress=lambda n: bar.advance(task, n))
+        except DyadsError as exc:
+            _fail(str(exc))
+        results.append(score.as_dict())
+    _print_scores(results)
+    if json_out:
+        json_out.write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+def _print_scores(results: list[dict[str, Any]]) -> None:
+    table = Table(title="dyads evaluate")
+    for column in ("dataset", "kind", "scored", "level", "P", "R", "F1", "tp/fp/fn", "other"):
+        table.add_column(column)
+    for result in results:
+        other = ""
+        if "actors" in result:
+            a = result["actors"]
+            other = (f"actors src {a.get('source_country', 0):.2f}/{a.get('source_full', 0):.2f} "
+                     f"tgt {a.get('target_country', 0):.2f}/{a.get('target_full', 0):.2f}")
+        if "pentaclass" in result:
+            p = result["pentaclass"]
+            other = f"accuracy {p['accuracy']:.3f} macro-F1 {p['macro_f1']:.3f}"
+        if "detection_rate" in result:
+            other = f"detection rate {result['detection_rate']:.3f} (labels not CAMEO)"
+        levels = result["levels"] or {"-": None}
+        for i, (level, counts) in enumerate(levels.items()):
+            cells = ["", "", "", ""] if counts is None else [
+                f"{counts['precision']:.3f}", f"{counts['recall']:.3f}", f"{counts['f1']:.3f}",
+                f"{counts['tp']}/{counts['fp']}/{counts['fn']}"]
+            table.add_row(result["dataset"] if i == 0 else "", result["kind"] if i == 0 else "",
+                          str(result["scored"]) if i == 0 else "", level, *cells, other if i == 0 else "")
+    out.print(table)

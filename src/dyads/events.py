@@ -1,0 +1,391 @@
+"""Event extraction: clauses of a parsed story -> (source, target, CAMEO code) with modality.
+
+Reads: the spaCy Doc, the ActorIndex from `dyads.actors`, the event lexicon in Knowledge.
+Adds: `Candidate` events (trigger token, source and target mentions, code, modality).
+
+The mechanism, per sentence:
+- a verb whose lemma and dependents match a lexicon pattern ("express sympathy", "hold talk") triggers;
+  nouns trigger nominal events ("their telephone conversation", "Japan's offer of aid");
+- subject -> source (passive: the "by" agent), direct object, dative or a target preposition
+  ("to", "with", "against", ...) -> target; missing subjects come from the governing clause;
+- compound actors give one event per member; mutual actions give both directions;
+- negation, questions, conditionals and speculative modals give nothing; clauses under "accuse",
+  "deny" and the like are claims, not events; "will", "pledged to", "ready to" turn the code into its
+  intent code (03x, 13x).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from dyads.actors import ActorIndex
+from dyads.lexicons import Knowledge, NounPattern, VerbPattern
+from dyads.model import Mention
+from dyads.ontology import event_type, intent_code
+
+Token = Any
+Doc = Any
+
+TARGET_PREPS = ("to", "with", "against", "toward", "towards", "at", "upon", "into", "on", "for", "from", "over")
+NOUN_TARGET_PREPS = ("to", "with", "against", "toward", "towards", "for", "between")
+CONFLICT_NOUN_PREPS = ("on", "at")
+VISIT_PREPS = ("in", "to", "at")
+INTENT_HEADS = {"pledge", "promise", "vow", "offer", "agree", "plan", "intend", "decide", "commit", "undertake",
+                "prepare", "ready", "willing", "prepared", "determined", "resolve", "aim", "threaten", "expect",
+                "set", "go", "propose", "volunteer", "reaffirm", "stand"}
+INTENT_NOUNS = {"commitment", "pledge", "promise", "offer", "readiness", "plan", "intention", "willingness",
+                "decision", "agreement", "determination", "proposal", "vow", "aspiration"}
+ASPECTUAL_HEADS = {"begin", "start", "continue", "resume", "keep", "finish", "manage", "stop"}
+CLAIM_HEADS = {"accuse", "deny", "allege", "claim", "reject", "dismiss", "blame", "charge", "suspect", "fear",
+               "doubt", "rumor", "rumour", "report", "urge", "ask", "call", "demand", "invite", "hope", "want",
+               "wish", "consider", "discuss", "seek", "refuse", "decline", "need", "try", "attempt",
+               "warn", "condemn", "criticize", "criticise", "protest", "request", "encourage", "press",
+               "oppose", "fail", "avoid", "question", "deplore"}
+SPECULATIVE_MODALS = {"could", "might", "may", "should", "must", "can", "ought"}
+CONDITIONAL_MARKS = {"if", "unless", "whether", "should"}
+LIGHT_VERBS = {"hold", "have", "conduct", "make", "give", "extend", "express", "launch", "carry", "stage",
+               "sign", "offer", "announce", "provide", "convey", "pay", "begin", "start", "resume", "continue",
+               "open", "end", "complete", "wrap", "receive", "accept", "deliver", "host", "attend", "join",
+               "mount", "lodge", "file", "issue", "impose", "grant", "send", "take", "return", "exchange",
+               "reach", "conclude", "agree", "voice", "be"}
+NO_TARGET_ROOTS = {"14", "15", "18", "19", "20"}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An event found in a sentence, before scoring and dating."""
+
+    sentence_index: int
+    trigger: Token
+    source: Mention
+    target: Mention | None
+    code: str
+    modality: str
+
+
+def _bag(verb: Token) -> set[str]:
+    """The words a verb pattern may require: particles, prepositions, objects and their compounds,
+    open complements."""
+    words: set[str] = set()
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    for child in verb.children:
+        dep = child.dep_
+        if dep in ("prt", "prep", "agent"):
+            words.add(child.lower_)
+            for grand in child.children:
+                if grand.dep_ in ("pobj", "pcomp"):
+                    words.update(_noun_words(grand))
+        elif dep in ("dobj", "attr", "dative", "oprd") or (passive and dep == "nsubjpass"):
+            words.update(_noun_words(child))
+            for conj in child.conjuncts:
+                words.update(_noun_words(conj))
+        elif dep in ("xcomp", "acomp", "ccomp"):
+            words.add(child.lemma_.lower())
+            for grand in child.children:
+                if grand.dep_ in ("dobj", "prt"):
+                    words.update(_noun_words(grand))
+    return words
+
+
+def _noun_words(token: Token) -> set[str]:
+    words = {token.lemma_.lower(), token.lower_}
+    for child in token.children:
+        if child.dep_ in ("compound", "amod", "nmod"):
+            words.add(child.lemma_.lower())
+            words.add(child.lower_)
+    return words
+
+
+def match_verb(verb: Token, knowledge: Knowledge) -> VerbPattern | None:
+    patterns = knowledge.verbs.get(verb.lemma_.lower())
+    if not patterns:
+        return None
+    bag = None
+    for pattern in patterns:
+        if not pattern.words:
+            return pattern
+        if bag is None:
+            bag = _bag(verb)
+        if all(w == "*" or w in bag for w in pattern.words):
+            return pattern
+    return None
+
+
+def match_noun(noun: Token, knowledge: Knowledge) -> NounPattern | None:
+    patterns = knowledge.nouns.get(noun.lemma_.lower()) or knowledge.nouns.get(noun.lower_)
+    if not patterns:
+        return None
+    modifiers = {c.lemma_.lower() for c in noun.children if c.dep_ in ("compound", "amod", "nmod")}
+    for pattern in patterns:
+        if all(m in modifiers for m in pattern.modifiers):
+            return pattern
+    return None
+
+
+class _SentenceExtractor:
+    def __init__(self, sent: Any, sent_index: int, index: ActorIndex, knowledge: Knowledge) -> None:
+        self.sent = sent
+        self.sent_index = sent_index
+        self.index = index
+        self.k = knowledge
+        self.out: list[Candidate] = []
+        self.consumed: set[int] = set()
+
+    # ---- modality --------------------------------------------------------------------------
+    def _negated(self, token: Token) -> bool:
+        if any(c.dep_ == "neg" for c in token.children):
+            return True
+        return any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
+
+    def modality(self, trigger: Token) -> str | None:
+        """'asserted', 'intent', or None when the clause is negated, hypothetical or a claim."""
+        if self._negated(trigger):
+            return None
+        intent = False
+        for child in trigger.children:
+            if child.dep_ in ("aux", "auxpass"):
+                word = child.lower_
+                if word in SPECULATIVE_MODALS:
+                    return None
+                if word in ("will", "shall", "'ll", "wo"):
+                    intent = True
+                if word == "would":
+                    intent = True
+            if child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKS:
+                return None
+        token = trigger
+        for _ in range(6):
+            dep = token.dep_
+            head = token.head
+            if head is token:
+                break
+            head_lemma = head.lemma_.lower()
+            if dep in ("xcomp", "acomp", "acl", "ccomp", "advcl", "pcomp", "prep", "pobj", "dobj", "relcl",
+                       "conj", "nsubj", "nsubjpass", "attr", "oprd"):
+                if self._negated(head) and dep in ("xcomp", "acomp", "ccomp", "pcomp", "acl", "prep", "pobj"):
+                    return None
+                if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in head.children) and dep != "conj":
+                    return None
+                if dep in ("xcomp", "acl", "acomp", "prep", "pobj", "pcomp") and (
+                        head_lemma in INTENT_HEADS or head_lemma in INTENT_NOUNS):
+                    intent = True
+                elif dep in ("xcomp", "ccomp", "pcomp", "prep", "pobj", "acl", "advcl") and head_lemma in CLAIM_HEADS:
+                    if not (head_lemma in ("discuss",) and dep in ("prep", "pobj")):
+                        return None
+                elif dep == "xcomp" and head_lemma not in ASPECTUAL_HEADS and head.pos_ == "VERB":
+                    return None
+                if any(c.dep_ == "aux" and c.lower_ in SPECULATIVE_MODALS for c in head.children) and dep in (
+                        "xcomp", "ccomp", "dobj", "pobj", "prep", "conj"):
+                    return None
+            if dep in ("ROOT",):
+                break
+            token = head
+        return "intent" if intent else "asserted"
+
+    # ---- arguments -------------------------------------------------------------------------
+    def actors(self, token: Token) -> list[Mention]:
+        found = list(self.index.actors_at(token.i))
+        for conj in token.conjuncts:
+            if conj.i > token.i:
+                found.extend(self.index.actors_at(conj.i))
+        return found
+
+    def subjects(self, verb: Token) -> list[Mention]:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        for child in verb.children:
+            if passive and child.dep_ == "agent":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return self.actors(pobj)
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                    return self.actors(verb.head)
+                return self.actors(child)
+        if passive:
+            return []
+        head = verb.head
+        if head is verb:
+            return []
+        if verb.dep_ in ("xcomp", "conj", "advcl", "acomp") and head.pos_ in ("VERB", "AUX", "ADJ"):
+            return self.subjects(head)
+        if verb.dep_ == "pcomp" and verb.head.lower_ == "for":
+            return self.beneficiary(verb.head)
+        if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ in ("VBG",)):
+            return self.actors(head)
+        if verb.dep_ == "acl" and head.head is not head:
+            return self.owner(head)
+        return []
+
+    def owner(self, noun: Token) -> list[Mention]:
+        """Who a nominal event belongs to: its possessor or 'by' phrase, else the governing clause's subject."""
+        for child in noun.children:
+            if child.dep_ == "poss":
+                found = self.actors(child)
+                if found and (child.lower_ not in ("their",) or len(found) > 1):
+                    return found
+                if child.lower_ == "their":
+                    governing = self._governing_verb(noun)
+                    if governing is not None:
+                        group = self.subjects(governing)
+                        if len(group) > 1:
+                            return group
+                return found
+            if child.dep_ == "prep" and child.lower_ == "by":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        return self.actors(pobj)
+        governing = self._governing_verb(noun)
+        if governing is not None and noun.dep_ in ("dobj", "pobj", "nsubjpass", "attr"):
+            return self.subjects(governing)
+        return []
+
+    def beneficiary(self, prep: Token) -> list[Mention]:
+        """Who is thanked or blamed 'for' doing something: the object or 'to' phrase of the clause."""
+        governing = self._governing_verb(prep)
+        if governing is None:
+            return []
+        for child in governing.children:
+            if child.dep_ in ("dobj", "dative"):
+                found = self.actors(child)
+                if found:
+                    return found
+                found = self._noun_targets(child, ("to",))
+                if found:
+                    return found
+            if child.dep_ == "prep" and child.lower_ == "to":
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj" and self.actors(pobj):
+                        return self.actors(pobj)
+        return []
+
+    @staticmethod
+    def _governing_verb(token: Token) -> Token | None:
+        node = token
+        for _ in range(4):
+            if node.head is node:
+                return None
+            node = node.head
+            if node.pos_ in ("VERB", "AUX"):
+                return node
+        return None
+
+    def targets(self, verb: Token, code: str, skip: set[int]) -> list[Mention]:
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        root = code[:2]
+        found: list[Mention] = []
+        objects = [c for c in verb.children if c.dep_ in ("dobj", "dative") or (passive and c.dep_ == "nsubjpass")]
+        for obj in objects:
+            found.extend(self.actors(obj))
+        if found:
+            return found
+        preps = list(TARGET_PREPS) + (list(VISIT_PREPS) if root == "04" else [])
+        for prep in preps:
+            for child in verb.children:
+                if child.dep_ == "prep" and child.lower_ == prep:
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            found.extend(self.actors(pobj))
+            if found:
+                return found
+        noun_preps = NOUN_TARGET_PREPS + (CONFLICT_NOUN_PREPS if event_type(code).quad_class >= 3 else ())
+        for obj in objects + [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]:
+            found.extend(self._noun_targets(obj, noun_preps))
+            if not found:
+                for child in obj.children:
+                    if child.dep_ in ("dobj",):
+                        found.extend(self.actors(child))
+                    if child.dep_ == "poss" and child.i not in skip:
+                        found.extend(self.actors(child))
+            if found:
+                return found
+        return found
+
+    def _noun_targets(self, noun: Token, preps: tuple[str, ...]) -> list[Mention]:
+        found: list[Mention] = []
+        for child in noun.children:
+            if child.dep_ == "prep" and child.lower_ in preps:
+                for pobj in child.children:
+                    if pobj.dep_ == "pobj":
+                        found.extend(self.actors(pobj))
+        return found
+
+    # ---- emit ------------------------------------------------------------------------------
+    def emit(self, trigger: Token, sources: list[Mention], targets: list[Mention], code: str,
+             reciprocal: bool, modality: str) -> None:
+        if modality == "intent":
+            intended = intent_code(code)
+            if not intended:
+                return
+            code = intended
+        root = code[:2]
+        pairs: list[tuple[Mention, Mention | None]] = []
+        if targets:
+            for source in sources:
+                for target in targets:
+                    pairs.append((source, target))
+                    if reciprocal:
+                        pairs.append((target, source))
+        elif len(sources) > 1 and (reciprocal or event_type(code).quad_class <= 2):
+            for source in sources:
+                for target in sources:
+                    if target is not source:
+                        pairs.append((source, target))
+        elif root in NO_TARGET_ROOTS:
+            pairs = [(source, None) for source in sources]
+        for source, target in pairs:
+            if target is not None and target.actor.code == source.actor.code:
+                continue
+            self.out.append(Candidate(self.sent_index, trigger, source, target, code, modality))
+
+    def run(self) -> list[Candidate]:
+        if self.sent.text.rstrip().endswith("?"):
+            return []
+        for token in self.sent:
+            if token.pos_ not in ("VERB", "AUX") and not (token.pos_ == "NOUN" and token.dep_ == "ROOT"):
+                continue
+            pattern = match_verb(token, self.k)
+            if pattern is None:
+                continue
+            modality = self.modality(token)
+            if modality is None:
+                self._consume_objects(token)
+                continue
+            sources = self.subjects(token)
+            if not sources:
+                continue
+            skip = {m.start for m in sources}
+            targets = [t for t in self.targets(token, pattern.code, skip) if t not in sources]
+            self._consume_objects(token)
+            self.emit(token, sources, targets, pattern.code, pattern.reciprocal, modality)
+        for token in self.sent:
+            if token.pos_ not in ("NOUN", "PROPN") or token.i in self.consumed:
+                continue
+            noun_pattern = match_noun(token, self.k)
+            if noun_pattern is None:
+                continue
+            modality = self.modality(token)
+            if modality is None:
+                continue
+            sources = self.owner(token)
+            if not sources:
+                continue
+            targets = [t for t in self._noun_targets(token, NOUN_TARGET_PREPS + ("in",) * (
+                noun_pattern.code[:2] == "04")) if t not in sources]
+            self.emit(token, sources, targets, noun_pattern.code, noun_pattern.reciprocal, modality)
+        return self.out
+
+    def _consume_objects(self, verb: Token) -> None:
+        for child in verb.children:
+            if child.dep_ in ("dobj", "nsubjpass", "attr"):
+                self.consumed.add(child.i)
+                self.consumed.update(c.i for c in child.conjuncts)
+
+
+def extract_events(doc: Doc, index: ActorIndex, knowledge: Knowledge) -> list[Candidate]:
+    """All candidate events of a story, in text order."""
+    found: list[Candidate] = []
+    for sent_index, sent in enumerate(doc.sents):
+        found.extend(_SentenceExtractor(sent, sent_index, index, knowledge).run())
+    return found

@@ -1,0 +1,229 @@
+"""Load and validate the coder's knowledge files (resources/*.yaml, formats in resources/README.md).
+
+Reads: countries.yaml, sectors.yaml, organizations.yaml, events.yaml (plus user files in the same
+formats, and TABARI/PETRARCH dictionaries through `dyads.dictionaries`).
+Adds: a `Knowledge` object with a gazetteer (token sequence -> actor code), sector phrases and the
+event lexicon, ready for fast lookup.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dyads.errors import ConfigError
+from dyads.model import ActorCode
+from dyads.ontology import is_event_code
+
+# kinds of gazetteer entries
+NAME, ADJECTIVE, CAPITAL, GOVERNMENT, CITY, ORGANIZATION, DICTIONARY = (
+    "name", "adjective", "capital", "government", "city", "organization", "dictionary")
+
+
+@dataclass(frozen=True)
+class GazetteerEntry:
+    code: str
+    kind: str
+    name: str  # canonical readable name
+
+
+@dataclass(frozen=True)
+class VerbPattern:
+    code: str
+    verb: str
+    words: tuple[str, ...]  # further lemmas required among the verb's dependents ("*" = any)
+    reciprocal: bool
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        return (len(self.words), len(self.code))
+
+
+@dataclass(frozen=True)
+class NounPattern:
+    code: str
+    noun: str
+    modifiers: tuple[str, ...]  # lemmas of compound/amod words required before the noun
+    reciprocal: bool
+
+    @property
+    def specificity(self) -> tuple[int, int]:
+        return (len(self.modifiers), len(self.code))
+
+
+@dataclass
+class Knowledge:
+    """Everything the coder looks up, indexed for speed."""
+
+    gazetteer: dict[tuple[str, ...], GazetteerEntry] = field(default_factory=dict)
+    gazetteer_folded: dict[tuple[str, ...], GazetteerEntry] = field(default_factory=dict)  # lower-cased keys
+    max_name_tokens: int = 1
+    sectors: dict[tuple[str, ...], str] = field(default_factory=dict)
+    max_sector_tokens: int = 1
+    verbs: dict[str, list[VerbPattern]] = field(default_factory=lambda: defaultdict(list))
+    nouns: dict[str, list[NounPattern]] = field(default_factory=lambda: defaultdict(list))
+    country_names: dict[str, str] = field(default_factory=dict)  # code -> readable name
+
+    def add_name(self, tokens: Sequence[str], entry: GazetteerEntry, *, fold_case: bool = False) -> None:
+        key = tuple(tokens)
+        if not key:
+            return
+        if fold_case:
+            self.gazetteer_folded[tuple(t.lower() for t in key)] = entry
+        else:
+            self.gazetteer.setdefault(key, entry)
+            upper = tuple(t.upper() for t in key)
+            self.gazetteer.setdefault(upper, entry)
+        self.max_name_tokens = max(self.max_name_tokens, len(key))
+
+    def add_sector(self, phrase: Sequence[str], sector: str) -> None:
+        key = tuple(w.lower() for w in phrase)
+        self.sectors.setdefault(key, sector)
+        self.max_sector_tokens = max(self.max_sector_tokens, len(key))
+
+    def lookup_name(self, tokens: Sequence[str]) -> GazetteerEntry | None:
+        key = tuple(tokens)
+        entry = self.gazetteer.get(key)
+        if entry is None and self.gazetteer_folded:
+            entry = self.gazetteer_folded.get(tuple(t.lower() for t in key))
+        return entry
+
+
+def _read_yaml(path: Path | str, text: str | None = None) -> Any:
+    try:
+        raw = text if text is not None else Path(path).read_text(encoding="utf-8")
+        return yaml.safe_load(raw)
+    except (OSError, yaml.YAMLError) as exc:
+        raise ConfigError(f"{path}: cannot read YAML: {exc}") from exc
+
+
+def _strings(value: Any, where: str) -> list[str]:
+    if value is None:
+        return []
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{where}: expected a list of strings")
+    return [v.strip() for v in value if v.strip()]
+
+
+def _check_actor(code: str, where: str) -> str:
+    try:
+        ActorCode(code)
+    except ValueError as exc:
+        raise ConfigError(f"{where}: {exc}") from exc
+    return code
+
+
+Tokenizer = Callable[[str], list[str]]
+
+
+def add_countries(knowledge: Knowledge, data: Any, origin: str, tokenize: Tokenizer) -> None:
+    if not isinstance(data, list):
+        raise ConfigError(f"{origin}: expected a list of countries")
+    for index, item in enumerate(data):
+        where = f"{origin} entry {index + 1}"
+        if not isinstance(item, dict) or "code" not in item:
+            raise ConfigError(f"{where}: each country needs a code")
+        code = _check_actor(str(item["code"]), where)
+        names = _strings(item.get("names"), where)
+        knowledge.country_names.setdefault(code, names[0] if names else code)
+        readable = knowledge.country_names[code]
+        for kind, key in ((NAME, "names"), (ADJECTIVE, "adjectives"), (CAPITAL, "capitals"),
+                          (GOVERNMENT, "government"), (CITY, "cities")):
+            for text in _strings(item.get(key), where):
+                entry_code = code + "GOV" if kind in (CAPITAL, GOVERNMENT) else code
+                knowledge.add_name(tokenize(text), GazetteerEntry(entry_code, kind, readable))
+
+
+def add_organizations(knowledge: Knowledge, data: Any, origin: str, tokenize: Tokenizer) -> None:
+    if not isinstance(data, list):
+        raise ConfigError(f"{origin}: expected a list of organizations")
+    for index, item in enumerate(data):
+        where = f"{origin} entry {index + 1}"
+        if not isinstance(item, dict) or "code" not in item:
+            raise ConfigError(f"{where}: each organization needs a code")
+        code = _check_actor(str(item["code"]), where)
+        names = _strings(item.get("names"), where)
+        for text in names:
+            knowledge.add_name(tokenize(text), GazetteerEntry(code, ORGANIZATION, names[0]))
+
+
+def add_sectors(knowledge: Knowledge, data: Any, origin: str) -> None:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{origin}: expected a mapping from sector code to phrases")
+    for sector, phrases in data.items():
+        if not isinstance(sector, str) or len(sector) != 3 or not sector.isupper():
+            raise ConfigError(f"{origin}: bad sector code {sector!r}")
+        for phrase in _strings(phrases, f"{origin} sector {sector}"):
+            knowledge.add_sector(phrase.lower().split(), sector)
+
+
+def add_events(knowledge: Knowledge, data: Any, origin: str) -> None:
+    if not isinstance(data, list):
+        raise ConfigError(f"{origin}: expected a list of event entries")
+    for index, item in enumerate(data):
+        where = f"{origin} entry {index + 1}"
+        if not isinstance(item, dict) or "code" not in item:
+            raise ConfigError(f"{where}: each entry needs a code")
+        code = str(item["code"])
+        if not is_event_code(code):
+            raise ConfigError(f"{where}: unknown CAMEO code {code!r}")
+        reciprocal = bool(item.get("reciprocal", False))
+        for pattern in _strings(item.get("verbs"), where):
+            words = pattern.lower().split()
+            knowledge.verbs[words[0]].append(VerbPattern(code, words[0], tuple(words[1:]), reciprocal))
+        for pattern in _strings(item.get("nouns"), where):
+            words = pattern.lower().split()
+            knowledge.nouns[words[-1]].append(NounPattern(code, words[-1], tuple(words[:-1]), reciprocal))
+    for table in (knowledge.verbs, knowledge.nouns):
+        for patterns in table.values():
+            patterns.sort(key=lambda p: p.specificity, reverse=True)
+
+
+def _resource_text(name: str) -> str:
+    return resources.files("dyads").joinpath(f"resources/{name}").read_text(encoding="utf-8")
+
+
+def build_knowledge(
+    tokenize: Tokenizer,
+    *,
+    actor_files: Iterable[Path] = (),
+    lexicon_files: Iterable[Path] = (),
+    dictionary_dirs: Iterable[Path] = (),
+) -> Knowledge:
+    """The project's knowledge plus the user's own files. User entries come first, so they win."""
+    from dyads.dictionaries import load_dictionary_dir  # local: only needed with dictionaries
+
+    knowledge = Knowledge()
+    for directory in dictionary_dirs:
+        load_dictionary_dir(knowledge, Path(directory))
+    for path in actor_files:
+        data = _read_yaml(path)
+        if isinstance(data, dict):
+            add_countries(knowledge, data.get("countries", []), str(path), tokenize)
+            add_organizations(knowledge, data.get("organizations", []), str(path), tokenize)
+            add_sectors(knowledge, data.get("sectors", {}), str(path))
+        else:
+            add_organizations(knowledge, data, str(path), tokenize)
+    add_organizations(knowledge, _read_yaml("organizations.yaml", _resource_text("organizations.yaml")),
+                      "organizations.yaml", tokenize)
+    add_countries(knowledge, _read_yaml("countries.yaml", _resource_text("countries.yaml")),
+                  "countries.yaml", tokenize)
+    for path in lexicon_files:
+        add_events(knowledge, _read_yaml(path), str(path))
+    add_sectors(knowledge, _read_yaml("sectors.yaml", _resource_text("sectors.yaml")), "sectors.yaml")
+    add_events(knowledge, _read_yaml("events.yaml", _resource_text("events.yaml")), "events.yaml")
+    return knowledge
+
+
+@lru_cache(maxsize=1)
+def default_knowledge() -> Knowledge:
+    from dyads.nlp import tokenize_words
+
+    return build_knowledge(tokenize_words)

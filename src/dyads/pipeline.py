@@ -1,0 +1,151 @@
+"""The coder: Story -> [Event]. The pipeline's stages, in one screen:
+
+    doc        = nlp.parse(story.text)                     # spaCy: sentences, tokens, parse, entities
+    index      = actors.resolve_actors(doc, knowledge)     # noun phrases -> actor codes
+    candidates = events.extract_events(doc, index, ...)    # clauses -> (source, target, code, modality)
+    events     = [build_event(...)]                        # ontology scores, dates, spans; one per
+                                                           # (source, target, code) per story
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from dyads import __version__
+from dyads.actors import resolve_actors
+from dyads.attributes import resolve_event_date
+from dyads.events import Candidate, extract_events
+from dyads.lexicons import Knowledge, build_knowledge, default_knowledge
+from dyads.model import Event, Story
+from dyads.ontology import event_type
+
+CODER_VERSION = f"dyads-{__version__}"
+
+
+@dataclass
+class Coder:
+    """Codes stories into events. Build once, reuse for many stories (loads spaCy and the lexicons)."""
+
+    actor_files: Sequence[Path] = ()
+    lexicon_files: Sequence[Path] = ()
+    dictionary_dirs: Sequence[Path] = ()
+    batch_size: int = 32
+    _knowledge: Knowledge | None = field(default=None, init=False, repr=False)
+
+    @property
+    def knowledge(self) -> Knowledge:
+        if self._knowledge is None:
+            if self.actor_files or self.lexicon_files or self.dictionary_dirs:
+                from dyads.nlp import tokenize_words
+
+                self._knowledge = build_knowledge(
+                    tokenize_words, actor_files=self.actor_files, lexicon_files=self.lexicon_files,
+                    dictionary_dirs=self.dictionary_dirs)
+            else:
+                self._knowledge = default_knowledge()
+        return self._knowledge
+
+    def code(self, story: Story) -> list[Event]:
+        """Code one story."""
+        from dyads.nlp import parse
+
+        return self._code_doc(story, parse(story.text))
+
+    def code_many(self, stories: Iterable[Story]) -> Iterator[tuple[Story, list[Event]]]:
+        """Code stories in batches (nlp.pipe), yielding each story with its events, in input order."""
+        from dyads.nlp import parse_many
+
+        buffer: list[Story] = []
+        for story in stories:
+            buffer.append(story)
+            if len(buffer) >= self.batch_size:
+                yield from self._flush(buffer, parse_many)
+                buffer = []
+        if buffer:
+            yield from self._flush(buffer, parse_many)
+
+    def _flush(self, stories: list[Story], parse_many: Any) -> Iterator[tuple[Story, list[Event]]]:
+        docs = parse_many([s.text for s in stories], batch_size=self.batch_size)
+        for story, doc in zip(stories, docs, strict=True):
+            yield story, self._code_doc(story, doc)
+
+    def _code_doc(self, story: Story, doc: Any) -> list[Event]:
+        knowledge = self.knowledge
+        index = resolve_actors(doc, knowledge)
+        events: list[Event] = []
+        seen: set[tuple[str, str, str]] = set()
+        for candidate in extract_events(doc, index, knowledge):
+            event = build_event(story, doc, candidate)
+            key = (event.source_code, event.target_code, event.cameo_code)
+            if key in seen:
+                continue
+            seen.add(key)
+            events.append(event)
+        return events
+
+
+def build_event(story: Story, doc: Any, candidate: Candidate) -> Event:
+    """Turn a candidate into the full event record."""
+    info = event_type(candidate.code)
+    source = candidate.source
+    target = candidate.target
+    trigger = candidate.trigger
+    date = resolve_event_date(doc, trigger, story.date)
+    confidence = 0.7
+    if source.how == "coreference":
+        confidence -= 0.15
+    if target is None:
+        confidence -= 0.2
+    elif target.how == "coreference":
+        confidence -= 0.15
+    return Event(
+        story_id=story.id,
+        sentence_index=candidate.sentence_index,
+        story_date=story.date.isoformat(),
+        event_date=date.value,
+        date_precision=date.precision,
+        source_code=source.actor.code,
+        source_country=source.actor.country,
+        source_sector=source.actor.sector,
+        source_name=source.actor.name,
+        source_text=source.text,
+        source_span=(source.start, source.end),
+        target_code=target.actor.code if target else "",
+        target_country=target.actor.country if target else "",
+        target_sector=target.actor.sector if target else "",
+        target_name=target.actor.name if target else "",
+        target_text=target.text if target else "",
+        target_span=(target.start, target.end) if target else None,
+        cameo_code=info.code,
+        root_code=info.root,
+        event_name=info.name,
+        quad_class=info.quad_class,
+        goldstein=info.goldstein,
+        plover_type=info.plover_type,
+        plover_mode=info.plover_mode,
+        trigger_text=trigger.text,
+        trigger_span=(trigger.idx, trigger.idx + len(trigger.text)),
+        modality=candidate.modality,
+        confidence=round(confidence, 2),
+        coder_version=CODER_VERSION,
+    )
+
+
+_DEFAULT_CODER: Coder | None = None
+
+
+def code_story(text: str, *, date: dt.date | str, story_id: str | None = None) -> list[Event]:
+    """Code one story text dated `date` (a date or an ISO string) with the default coder."""
+    global _DEFAULT_CODER
+    from dyads.readers import story_id_for
+
+    if isinstance(date, str):
+        date = dt.date.fromisoformat(date)
+    if _DEFAULT_CODER is None:
+        _DEFAULT_CODER = Coder()
+    story = Story(id=story_id or story_id_for(text, date), date=date, text=text)
+    return _DEFAULT_CODER.code(story)
