@@ -30,6 +30,7 @@ from dyads.lexicons import (
     ORGANIZATION,
     GazetteerEntry,
     Knowledge,
+    fold_word,
 )
 from dyads.model import Actor, Mention
 
@@ -160,10 +161,14 @@ class _StoryResolver:
         return sorted(tokens, key=lambda t: t.i)
 
     def sector_of(self, tokens: list[Token], head: Token) -> str:
-        """The sector signalled by the phrase: institutions beat roles, longer beats shorter,
-        nearer the head beats farther."""
+        return self.sector_and_cover(tokens, head)[0]
+
+    def sector_and_cover(self, tokens: list[Token], head: Token) -> tuple[str, bool]:
+        """The sector signalled by the phrase (institutions beat roles, longer beats shorter, nearer the
+        head beats farther) and whether some sector phrase covers the head itself."""
         lemmas = [self._lemma(t) for t in tokens]
         best: tuple[tuple[int, int, int, int], str] | None = None
+        covers = False
         k = self.k
         for start in range(len(tokens)):
             for length in range(min(k.max_sector_tokens, len(tokens) - start), 0, -1):
@@ -173,6 +178,8 @@ class _StoryResolver:
                 sector = self._sector_lookup(lemmas[start:start + length])
                 if sector is None:
                     continue
+                if window[0].i <= head.i <= window[-1].i:
+                    covers = True
                 last = lemmas[start + length - 1]
                 rank = (
                     1 if last in INSTITUTIONS else 0,
@@ -183,22 +190,20 @@ class _StoryResolver:
                 if best is None or rank > best[0]:
                     best = (rank, sector)
                 break
-        return best[1] if best else ""
+        return (best[1] if best else "", covers)
 
-    def _sector_lookup(self, lemmas: list[str]) -> str | None:
-        sector = self.k.sectors.get(tuple(lemmas))
-        if sector is None and lemmas[-1].endswith("s"):
-            sector = self.k.sectors.get((*lemmas[:-1], lemmas[-1][:-1]))
-        return sector
+    def _sector_lookup(self, words: list[str]) -> str | None:
+        return self.k.sectors.get(tuple(words))
 
     @staticmethod
     def _lemma(token: Token) -> str:
-        return token.lemma_.lower() if token.pos_ != "PROPN" else token.lower_
+        return fold_word(token.text)
 
     # ---- resolution ------------------------------------------------------------------------
     def resolve(self) -> ActorIndex:
         self.tag_names()
         self.find_dateline()
+        self.find_persons()
         for sent_index, sent in enumerate(self.doc.sents):
             for token in sent:
                 if not self._is_np_head(token):
@@ -221,7 +226,10 @@ class _StoryResolver:
         self.index.by_token[token.i] = actors
         subject = token.dep_ in ("nsubj", "nsubjpass", "agent")
         for mention in actors:
-            person = mention.how in ("person", "title") and token.lower_ not in PLURAL
+            person = len(actors) == 1 and (mention.how == "person" or (
+                mention.how in ("title", "adjective", "name", "coreference") and token.pos_ != "PRON"
+                and fold_word(token.text) not in INSTITUTIONS and token.i not in self.tags
+                and len(mention.actor.code) > 3) or (token.lower_ in PERSONAL or token.lower_ in ("latter", "former")))
             self.history.append(_Seen(token.i, mention.actor.code, mention.actor.name, person, subject,
                                       sent_index, plural=len(actors) > 1))
             if mention.how not in ("coreference",):
@@ -243,80 +251,115 @@ class _StoryResolver:
         plural = self.resolve_plural(head, tokens)
         if plural:
             return plural
-        tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
-        sector = self.sector_of(tokens, head)
-        person_code = self.person_in(tokens)
-        if lower in COUNTERPART_NOUNS or any(t.lower_ in COUNTERPART_NOUNS for t in tokens if t.dep_ == "compound"):
+        if fold_word(head.text) in COUNTERPART_NOUNS:
+            tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
             return self.resolve_counterpart(head, tagged, sent_index)
+        person = self.person_at(head)
+        if person is not None:
+            return [self._mention(head, person[0], "person", person[1], span=tokens)]
+        sector, covers_head = self.sector_and_cover(tokens, head)
+        head_tag = self.tags.get(head.i)
+        if not covers_head and head_tag is None and not self._is_people(head):
+            return []
+        tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
         if tagged:
             entry = tagged[0][1][0]
-            if entry.kind == ORGANIZATION or len(entry.code) > 3 and not sector:
+            if entry.kind == ORGANIZATION or (len(entry.code) > 3 and not sector):
                 code = entry.code
-            elif entry.kind in (CAPITAL, GOVERNMENT) and not sector:
-                code = entry.code
+            elif entry.kind in LOCATION_KINDS and not sector:
+                code = entry.code[:3]
+            elif not sector and head_tag is None and not self._is_people(head):
+                return []
             else:
-                if entry.kind in LOCATION_KINDS and not sector and head.i in self.tags:
-                    code = entry.code[:3]
-                elif not sector and not self._names_country(head, entry):
-                    return []
-                else:
-                    code = entry.code[:3] + sector
-            mention = self._mention(head, code, "organization" if entry.kind == ORGANIZATION else entry.kind,
-                                    span=tokens)
-            self.register_person(head, tokens, code)
-            return [mention]
-        if person_code:
-            return [self._mention(head, person_code[0], "person", person_code[1], span=tokens)]
+                code = entry.code[:3] + sector
+            how = "organization" if entry.kind == ORGANIZATION else entry.kind
+            return [self._mention(head, code, how, span=tokens)]
         if sector:
             code = self.contextual_code(sector, sent_index)
             if code:
-                self.register_person(head, tokens, code)
                 return [self._mention(head, code, "title", span=tokens)]
         return []
 
-    def _names_country(self, head: Token, entry: GazetteerEntry) -> bool:
-        """A phrase without a sector is an actor only when the country (or its people) is its head."""
-        if head.i in self.tags:
-            return True
-        return head.lemma_.lower() in ("people", "citizen", "national", "public")
+    @staticmethod
+    def _is_people(head: Token) -> bool:
+        return fold_word(head.text) in ("people", "citizen", "national", "public", "population")
 
     # ---- persons ---------------------------------------------------------------------------
-    def _name_tokens(self, tokens: list[Token]) -> list[Token]:
-        names = []
-        for t in tokens:
-            if t.pos_ != "PROPN" or t.i in self.tags or t.lower_ in HONORIFICS:
+    def find_persons(self) -> None:
+        """Register every named person whose title or apposition the story gives, before resolution,
+        so that all mentions of them (by full name, surname or a near spelling) resolve."""
+        doc = self.doc
+        spans: list[tuple[int, int]] = []
+        for ent in doc.ents:
+            if ent.label_ == "PERSON":
+                spans.append((ent.start, ent.end))
+        for token in doc:
+            if token.lower_ in ("h.e.", "mr.", "mrs.", "ms.", "dr.", "excellency") and token.i + 1 < len(doc):
+                end = token.i + 1
+                while end < len(doc) and doc[end].pos_ == "PROPN" and doc[end].text[:1].isupper():
+                    end += 1
+                if end > token.i + 1:
+                    spans.append((token.i + 1, end))
+        for start, end in sorted(set(spans)):
+            names = [t for t in doc[start:end] if t.lower_ not in HONORIFICS and t.i not in self.tags
+                     and self._sector_lookup([self._lemma(t)]) is None and t.text[:1].isupper()]
+            if not names:
                 continue
-            if self._sector_lookup([self._lemma(t)]) is not None or len(t.text) < 2:
+            code = self.title_for(doc[start:end], names)
+            if not code:
                 continue
-            if t.ent_type_ in ("PERSON", "ORG", "") or t.lower_ in self.persons:
-                names.append(t)
-        return names
+            full = " ".join(t.text for t in names)
+            for t in names:
+                if len(t.text) >= 3:
+                    self.persons.setdefault(t.lower_, (code, full))
 
-    def register_person(self, head: Token, tokens: list[Token], code: str) -> None:
-        names = [t for t in self._name_tokens(tokens) if t.ent_type_ == "PERSON" or self._after_honorific(t)]
+    def title_for(self, span: Any, names: list[Token]) -> str:
+        """The code a person's title gives: words before the name (and inside its phrase), else an
+        apposition after it ("Bambang Wirastomo, a retired general")."""
+        doc = self.doc
+        window: list[Token] = [t for t in span if t not in names]
+        i = span.start - 1
+        while i >= 0 and span.start - i <= 14:
+            t = doc[i]
+            if t.lower_ in HONORIFICS or t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ in (",", "and", "of", "for", "-"):
+                if t.pos_ == "PROPN" and t.ent_type_ == "PERSON" and t.i not in self.tags:
+                    break
+                window.insert(0, t)
+                i -= 1
+                continue
+            break
+        while window and window[0].lower_ in (",", "and", "of", "for"):
+            window.pop(0)
+        head = names[-1]
         for child in head.children:
             if child.dep_ == "appos":
-                names.extend(t for t in self._name_tokens(self.np_tokens(child))
-                             if t.ent_type_ == "PERSON" or self._after_honorific(t))
-        if head.dep_ == "appos" and head.head.pos_ == "PROPN":
-            names.extend(t for t in self._name_tokens(self.np_tokens(head.head)) if t.ent_type_ == "PERSON")
-        full = " ".join(t.text for t in names)
-        for t in names:
-            self.persons[t.lower_] = (code, full)
+                window.extend(self.np_tokens(child))
+        if head.dep_ == "appos" and head.head.pos_ in ("NOUN", "PROPN"):
+            window.extend(self.np_tokens(head.head))
+        window = sorted({t.i: t for t in window}.values(), key=lambda t: t.i)
+        if not window:
+            return ""
+        if any(fold_word(t.text) in COUNTERPART_NOUNS for t in window):
+            tagged = [self.tags[t.i][0] for t in window if t.i in self.tags]
+            if tagged:
+                return tagged[-1].code[:3] + "GOV"
+            return ""
+        sector = self.sector_of(window, window[-1])
+        tagged = [self.tags[t.i][0] for t in window if t.i in self.tags]
+        if not sector and not tagged:
+            return ""
+        if tagged:
+            entry = tagged[-1] if not sector else tagged[0]
+            if entry.kind == ORGANIZATION:
+                return entry.code
+            return entry.code[:3] + sector
+        return self.contextual_code(sector, 0, allow_history=False)
 
-    @staticmethod
-    def _after_honorific(token: Token) -> bool:
-        for t in reversed(list(token.doc[max(0, token.i - 3):token.i])):
-            if t.lower_ in ("h.e.", "mr.", "mr", "dr.", "mrs.", "ms."):
-                return True
-            if t.pos_ != "PROPN":
-                return False
-        return False
-
-    def person_in(self, tokens: list[Token]) -> tuple[str, str] | None:
+    def person_at(self, head: Token) -> tuple[str, str] | None:
+        if head.pos_ != "PROPN":
+            return None
+        tokens = [t for t in self.np_tokens(head) if t.pos_ == "PROPN"]
         for t in reversed(tokens):
-            if t.pos_ != "PROPN":
-                continue
             found = self.persons.get(t.lower_)
             if found is None and len(t.text) >= 5:
                 found = next((v for name, v in self.persons.items() if len(name) >= 5 and _one_edit(name, t.lower_)),
@@ -331,7 +374,8 @@ class _StoryResolver:
         recent = [s for s in self.history if s.sentence >= sent_index - 2]
         if lower in ("latter", "former"):
             distinct: list[_Seen] = []
-            for seen in reversed(self.history):
+            people = [s for s in self.history if s.person and s.token < head.i and s.sentence >= sent_index - 1]
+            for seen in reversed(people or self.history):
                 if seen.token >= head.i:
                     continue
                 if all(d.code != seen.code for d in distinct):
@@ -365,21 +409,23 @@ class _StoryResolver:
         return []
 
     def resolve_plural(self, head: Token, tokens: list[Token]) -> list[Mention]:
-        lemma = head.lemma_.lower()
+        lemma = fold_word(head.text)
         if lemma not in PLURAL_NOUNS:
             return []
         marker = any(t.lower_ in ("two", "both") for t in tokens)
         if not marker:
             return []
+        if lemma in ("country", "nation", "state"):
+            return self._main_pair(head, "", bare=True)
         return self._main_pair(head, self.sector_of([head], head))
 
-    def _main_pair(self, head: Token, sector: str) -> list[Mention]:
+    def _main_pair(self, head: Token, sector: str, *, bare: bool = False) -> list[Mention]:
         countries = [c for c, _ in self.country_counts.most_common() if c not in ("---", "IGO", "NGO")][:2]
         if len(countries) < 2:
             return []
         mentions = []
         for country in countries:
-            if sector:
+            if sector or bare:
                 code = country + sector
             else:
                 full = [c for c, _ in self.code_counts.most_common() if c.startswith(country)]
@@ -401,16 +447,14 @@ class _StoryResolver:
             subject_code = people[-1].code if people else ""
         sector = subject_code[3:6] or "GOV"
         if country:
-            code = country + sector
-            self.register_person(head, self.np_tokens(head), code)
-            return [self._mention(head, code, "title")]
+            return [self._mention(head, country + sector, "title")]
         for seen in reversed(self.history):
             if seen.token < head.i and seen.code[:3] != subject_code[:3] and seen.code[:3] not in ("IGO", "---"):
                 return [self._mention(head, seen.code, "coreference", seen.name)]
         return []
 
-    def contextual_code(self, sector: str, sent_index: int) -> str:
-        for seen in reversed(self.history):
+    def contextual_code(self, sector: str, sent_index: int, *, allow_history: bool = True) -> str:
+        for seen in reversed(self.history if allow_history else []):
             if seen.sentence < sent_index - 3:
                 break
             if seen.code[3:6] == sector and not seen.plural:

@@ -27,6 +27,17 @@ NAME, ADJECTIVE, CAPITAL, GOVERNMENT, CITY, ORGANIZATION, DICTIONARY = (
     "name", "adjective", "capital", "government", "city", "organization", "dictionary")
 
 
+def fold_word(word: str) -> str:
+    """A crude singular, lower-case form used on both sides of sector matching
+    ("Ministers" -> "minister", "parties" -> "party"), robust to the lemmatizer's context effects."""
+    word = word.lower()
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
 @dataclass(frozen=True)
 class GazetteerEntry:
     code: str
@@ -84,7 +95,7 @@ class Knowledge:
         self.max_name_tokens = max(self.max_name_tokens, len(key))
 
     def add_sector(self, phrase: Sequence[str], sector: str) -> None:
-        key = tuple(w.lower() for w in phrase)
+        key = tuple(fold_word(w) for w in phrase)
         self.sectors.setdefault(key, sector)
         self.max_sector_tokens = max(self.max_sector_tokens, len(key))
 
@@ -154,14 +165,14 @@ def add_organizations(knowledge: Knowledge, data: Any, origin: str, tokenize: To
             knowledge.add_name(tokenize(text), GazetteerEntry(code, ORGANIZATION, names[0]))
 
 
-def add_sectors(knowledge: Knowledge, data: Any, origin: str) -> None:
+def add_sectors(knowledge: Knowledge, data: Any, origin: str, tokenize: Tokenizer) -> None:
     if not isinstance(data, dict):
         raise ConfigError(f"{origin}: expected a mapping from sector code to phrases")
     for sector, phrases in data.items():
         if not isinstance(sector, str) or len(sector) != 3 or not sector.isupper():
             raise ConfigError(f"{origin}: bad sector code {sector!r}")
         for phrase in _strings(phrases, f"{origin} sector {sector}"):
-            knowledge.add_sector(phrase.lower().split(), sector)
+            knowledge.add_sector(tokenize(phrase), sector)
 
 
 def add_events(knowledge: Knowledge, data: Any, origin: str) -> None:
@@ -208,7 +219,7 @@ def build_knowledge(
         if isinstance(data, dict):
             add_countries(knowledge, data.get("countries", []), str(path), tokenize)
             add_organizations(knowledge, data.get("organizations", []), str(path), tokenize)
-            add_sectors(knowledge, data.get("sectors", {}), str(path))
+            add_sectors(knowledge, data.get("sectors", {}), str(path), tokenize)
         else:
             add_organizations(knowledge, data, str(path), tokenize)
     add_organizations(knowledge, _read_yaml("organizations.yaml", _resource_text("organizations.yaml")),
@@ -217,7 +228,7 @@ def build_knowledge(
                   "countries.yaml", tokenize)
     for path in lexicon_files:
         add_events(knowledge, _read_yaml(path), str(path))
-    add_sectors(knowledge, _read_yaml("sectors.yaml", _resource_text("sectors.yaml")), "sectors.yaml")
+    add_sectors(knowledge, _read_yaml("sectors.yaml", _resource_text("sectors.yaml")), "sectors.yaml", tokenize)
     add_events(knowledge, _read_yaml("events.yaml", _resource_text("events.yaml")), "events.yaml")
     return knowledge
 
