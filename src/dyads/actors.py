@@ -16,6 +16,7 @@ How a phrase is resolved, in order:
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -137,15 +138,6 @@ class _StoryResolver:
         ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
         return ent is not None and len(ent) >= 2 and token.text not in ("Japanese", "Chinese")
 
-    def find_dateline(self) -> None:
-        doc = self.doc
-        for token in doc[:12]:
-            if token.text in ("-", "--", "—", "–", ":") or token.is_space:
-                break
-            tag = self.tags.get(token.i)
-            if tag and tag[0].kind in (CAPITAL, CITY, NAME, GOVERNMENT):
-                self.index.dateline_country = tag[0].code[:3]
-                return
 
     # ---- phrase structure ------------------------------------------------------------------
     def np_tokens(self, head: Token, depth: int = 0) -> list[Token]:
@@ -202,7 +194,6 @@ class _StoryResolver:
     # ---- resolution ------------------------------------------------------------------------
     def resolve(self) -> ActorIndex:
         self.tag_names()
-        self.find_dateline()
         self.find_persons()
         for sent_index, sent in enumerate(self.doc.sents):
             for token in sent:
@@ -259,9 +250,14 @@ class _StoryResolver:
             return [self._mention(head, person[0], "person", person[1], span=tokens)]
         sector, covers_head = self.sector_and_cover(tokens, head)
         head_tag = self.tags.get(head.i)
-        if not covers_head and head_tag is None and not self._is_people(head):
-            return []
         tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
+        if not covers_head and head_tag is None and not self._is_people(head):
+            if not (tagged and self._is_agent_noun(head)):
+                return []
+        if tagged and head_tag is None:
+            members = self._coordinated_countries(tagged)
+            if len(members) > 1:
+                return [self._mention(head, entry.code[:3] + sector, entry.kind, span=tokens) for entry in members]
         if tagged:
             entry = tagged[0][1][0]
             if entry.kind == ORGANIZATION or (len(entry.code) > 3 and not sector):
@@ -279,6 +275,25 @@ class _StoryResolver:
             if code:
                 return [self._mention(head, code, "title", span=tokens)]
         return []
+
+    @staticmethod
+    def _is_agent_noun(head: Token) -> bool:
+        """Nouns for people or units acting ("bomber", "negotiator", "coordinator", "attackers"): with a
+        country or organisation modifier they are actors even when no sector word is present."""
+        word = fold_word(head.text)
+        return head.pos_ == "NOUN" and word.endswith(("er", "or", "ist", "man", "men", "ant", "ent", "ive"))
+
+    def _coordinated_countries(self, tagged: list[tuple[Token, Any]]) -> list[GazetteerEntry]:
+        """"Cambodian and Thai troops": country adjectives joined by a conjunction, one actor each."""
+        entries: list[GazetteerEntry] = []
+        first = tagged[0][0]
+        if first.dep_ not in ("amod", "compound", "nmod"):
+            return []
+        for token, (entry, _, _) in tagged:
+            if token is first or (token.dep_ == "conj" and token.head.i in {t.i for t, _ in tagged}):
+                if entry.kind in (ADJECTIVE, NAME) and all(e.code[:3] != entry.code[:3] for e in entries):
+                    entries.append(entry)
+        return entries
 
     @staticmethod
     def _is_people(head: Token) -> bool:
@@ -467,6 +482,30 @@ class _StoryResolver:
         return country + sector
 
 
-def resolve_actors(doc: Doc, knowledge: Knowledge) -> ActorIndex:
-    """Resolve every actor mention of a parsed story."""
-    return _StoryResolver(doc, knowledge).resolve()
+_DATELINE = re.compile(
+    r"\A\s*(?P<place>[A-Z][A-Z .'’\-]{2,40}(?:,\s*[A-Z][A-Za-z .'’\-]{2,30})?)\s*"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?\s*(?:\([^)]{1,30}\)\s*)?[-–—]{1,2}\s+")
+
+
+def find_dateline(text: str) -> tuple[int, int, str] | None:
+    """The dateline at the start of a story ("PHNOM PENH, Oct 22 - "): (start, end, place text)."""
+    match = _DATELINE.match(text)
+    if match is None:
+        return None
+    return match.start("place"), match.end(), match.group("place")
+
+
+def dateline_country(place: str, knowledge: Knowledge, tokenize: Any) -> str:
+    """The country a dateline names ("FOZ DO IGUACU, Brazil" -> BRA), or ""."""
+    for part in reversed([p.strip() for p in place.split(",")]):
+        entry = knowledge.lookup_name(tokenize(part)) or knowledge.lookup_name(tokenize(part.title()))
+        if entry is not None:
+            return entry.code[:3]
+    return ""
+
+
+def resolve_actors(doc: Doc, knowledge: Knowledge, *, dateline_country: str = "") -> ActorIndex:
+    """Resolve every actor mention of a parsed story (the dateline, if any, masked out of the doc)."""
+    resolver = _StoryResolver(doc, knowledge)
+    resolver.index.dateline_country = dateline_country
+    return resolver.resolve()

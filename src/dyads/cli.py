@@ -24,7 +24,7 @@ app = typer.Typer(
     add_completion=False,
 )
 err = Console(stderr=True)
-out = Console()
+out = Console() if Console().is_terminal else Console(width=200)
 
 
 def _fail(message: str, code: int = 2) -> None:

@@ -88,12 +88,18 @@ def _bag(verb: Token) -> set[str]:
     return words
 
 
-def _noun_words(token: Token) -> set[str]:
+def _noun_words(token: Token, depth: int = 0) -> set[str]:
+    """A noun's lemma and its modifiers' ("telephone talks"), looking through measure phrases
+    ("three hours of talks", "a round of negotiations")."""
     words = {token.lemma_.lower(), token.lower_}
     for child in token.children:
         if child.dep_ in ("compound", "amod", "nmod"):
             words.add(child.lemma_.lower())
             words.add(child.lower_)
+        elif child.dep_ == "prep" and child.lower_ == "of" and depth == 0:
+            for grand in child.children:
+                if grand.dep_ == "pobj":
+                    words.update(_noun_words(grand, 1))
     return words
 
 
@@ -291,12 +297,14 @@ class _SentenceExtractor:
                 return found
         noun_preps = NOUN_TARGET_PREPS + (CONFLICT_NOUN_PREPS if event_type(code).quad_class >= 3 else ())
         for obj in objects + [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]:
-            found.extend(self._noun_targets(obj, noun_preps))
+            for child in obj.children:
+                if child.dep_ == "poss" and child.i not in skip:
+                    found.extend(self.actors(child))
+            if not found:
+                found.extend(self._noun_targets(obj, noun_preps))
             if not found:
                 for child in obj.children:
                     if child.dep_ in ("dobj",):
-                        found.extend(self.actors(child))
-                    if child.dep_ == "poss" and child.i not in skip:
                         found.extend(self.actors(child))
             if found:
                 return found

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from dyads import __version__
-from dyads.actors import resolve_actors
+from dyads.actors import dateline_country, find_dateline, resolve_actors
 from dyads.attributes import resolve_event_date
 from dyads.events import Candidate, extract_events
 from dyads.lexicons import Knowledge, build_knowledge, default_knowledge
@@ -53,7 +53,17 @@ class Coder:
         """Code one story."""
         from dyads.nlp import parse
 
-        return self._code_doc(story, parse(story.text))
+        return self._code_doc(story, parse(self._masked(story.text)))
+
+    @staticmethod
+    def _masked(text: str) -> str:
+        """The text with its dateline blanked out (same length, so offsets stay valid): a dateline
+        ("NAIROBI, Oct 9 - ") is a place, not the subject of the first sentence."""
+        dateline = find_dateline(text)
+        if dateline is None:
+            return text
+        start, end, _ = dateline
+        return text[:start] + " " * (end - start) + text[end:]
 
     def code_many(self, stories: Iterable[Story]) -> Iterator[tuple[Story, list[Event]]]:
         """Code stories in batches (nlp.pipe), yielding each story with its events, in input order."""
@@ -69,13 +79,19 @@ class Coder:
             yield from self._flush(buffer, parse_many)
 
     def _flush(self, stories: list[Story], parse_many: Any) -> Iterator[tuple[Story, list[Event]]]:
-        docs = parse_many([s.text for s in stories], batch_size=self.batch_size)
+        docs = parse_many([self._masked(s.text) for s in stories], batch_size=self.batch_size)
         for story, doc in zip(stories, docs, strict=True):
             yield story, self._code_doc(story, doc)
 
     def _code_doc(self, story: Story, doc: Any) -> list[Event]:
         knowledge = self.knowledge
-        index = resolve_actors(doc, knowledge)
+        dateline = find_dateline(story.text)
+        country = ""
+        if dateline is not None:
+            from dyads.nlp import tokenize_words
+
+            country = dateline_country(dateline[2], knowledge, tokenize_words)
+        index = resolve_actors(doc, knowledge, dateline_country=country)
         events: list[Event] = []
         seen: set[tuple[str, str, str]] = set()
         for candidate in extract_events(doc, index, knowledge):
