@@ -67,6 +67,7 @@ class ActorIndex:
     by_token: dict[int, list[Mention]] = field(default_factory=dict)
     dateline_country: str = ""
     main_countries: list[str] = field(default_factory=list)
+    main_codes: dict[str, Mention] = field(default_factory=dict)  # country -> its most frequent mention
 
     def actors_at(self, token_index: int) -> list[Mention]:
         return self.by_token.get(token_index, [])
@@ -194,6 +195,9 @@ class _StoryResolver:
     # ---- resolution ------------------------------------------------------------------------
     def resolve(self) -> ActorIndex:
         self.tag_names()
+        named = Counter(entry.code[:3] for entry, start, _ in {v[1]: v for v in self.tags.values()}.values()
+                        if entry.kind in (NAME, ADJECTIVE, CAPITAL, GOVERNMENT))
+        self.prior_country = named.most_common(1)[0][0] if named else ""
         self.find_persons()
         for sent_index, sent in enumerate(self.doc.sents):
             for token in sent:
@@ -202,7 +206,12 @@ class _StoryResolver:
                 actors = self.resolve_head(token, sent_index)
                 if actors:
                     self._record(token, actors, sent_index)
-        self.index.main_countries = [c for c, _ in self.country_counts.most_common(2)]
+        self.index.main_countries = [c for c, n in self.country_counts.most_common(2)
+                                     if n >= 2 and c not in ("---", "IGO", "NGO", "IMG")]
+        for country in self.index.main_countries:
+            code = next(c for c, _ in self.code_counts.most_common() if c.startswith(country))
+            mention = next(m for m in self.index.mentions() if m.actor.code == code)
+            self.index.main_codes[country] = mention
         return self.index
 
     @staticmethod
@@ -368,7 +377,8 @@ class _StoryResolver:
             if entry.kind == ORGANIZATION:
                 return entry.code
             return entry.code[:3] + sector
-        return self.contextual_code(sector, 0, allow_history=False)
+        country = self.index.dateline_country or self.prior_country
+        return country + sector if country else ""
 
     def person_at(self, head: Token) -> tuple[str, str] | None:
         if head.pos_ != "PROPN":

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyads.actors import ActorIndex
-from dyads.lexicons import Knowledge, NounPattern, VerbPattern
+from dyads.lexicons import Knowledge, NounPattern, VerbPattern, fold_word
 from dyads.model import Mention
 from dyads.ontology import event_type, intent_code
 
@@ -50,6 +50,11 @@ LIGHT_VERBS = {"hold", "have", "conduct", "make", "give", "extend", "express", "
                "mount", "lodge", "file", "issue", "impose", "grant", "send", "take", "return", "exchange",
                "reach", "conclude", "agree", "voice", "be"}
 NO_TARGET_ROOTS = {"14", "15", "18", "19", "20"}
+# codes that answer someone else's act: with no target in the clause, the target is who acted last
+REPLY_CODES = ("016", "11", "12", "0256", "1056")
+VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
+                 "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
+                 "provocation", "fire", "bombardment"}
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,9 @@ def match_noun(noun: Token, knowledge: Knowledge) -> NounPattern | None:
 
 
 class _SentenceExtractor:
-    def __init__(self, sent: Any, sent_index: int, index: ActorIndex, knowledge: Knowledge) -> None:
+    def __init__(self, sent: Any, sent_index: int, index: ActorIndex, knowledge: Knowledge,
+                 earlier: list[Candidate]) -> None:
+        self.earlier = earlier
         self.sent = sent
         self.sent_index = sent_index
         self.index = index
@@ -228,16 +235,13 @@ class _SentenceExtractor:
         """Who a nominal event belongs to: its possessor or 'by' phrase, else the governing clause's subject."""
         for child in noun.children:
             if child.dep_ == "poss":
-                found = self.actors(child)
-                if found and (child.lower_ not in ("their",) or len(found) > 1):
-                    return found
                 if child.lower_ == "their":
                     governing = self._governing_verb(noun)
                     if governing is not None:
                         group = self.subjects(governing)
                         if len(group) > 1:
                             return group
-                return found
+                return self.actors(child)
             if child.dep_ == "prep" and child.lower_ == "by":
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
@@ -298,7 +302,7 @@ class _SentenceExtractor:
         noun_preps = NOUN_TARGET_PREPS + (CONFLICT_NOUN_PREPS if event_type(code).quad_class >= 3 else ())
         for obj in objects + [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]:
             for child in obj.children:
-                if child.dep_ == "poss" and child.i not in skip:
+                if child.dep_ == "poss" and child.i not in skip and child.pos_ != "PRON":
                     found.extend(self.actors(child))
             if not found:
                 found.extend(self._noun_targets(obj, noun_preps))
@@ -328,6 +332,8 @@ class _SentenceExtractor:
                 return
             code = intended
         root = code[:2]
+        if not targets and len(sources) == 1:
+            targets = self.implicit_targets(trigger, sources[0], code)
         pairs: list[tuple[Mention, Mention | None]] = []
         if targets:
             for source in sources:
@@ -347,14 +353,46 @@ class _SentenceExtractor:
                 continue
             self.out.append(Candidate(self.sent_index, trigger, source, target, code, modality))
 
+    def implicit_targets(self, trigger: Token, source: Mention, code: str) -> list[Mention]:
+        """Targets the clause leaves implicit: a reply ("Bangkok rejected the accusation", "condemned
+        the attack") answers whoever last acted against the source, or whoever carried out the attack
+        it names; a cooperative statement in a two-party story is addressed to the other party."""
+        country = source.actor.country
+        if code.startswith(REPLY_CODES):
+            objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+            violent = any(fold_word(o.text) in VIOLENT_NOUNS for o in objects)
+            for earlier in reversed(self.earlier + self.out):
+                other = earlier.source
+                if other.actor.country == country:
+                    continue
+                if violent and event_type(earlier.code).quad_class == 4:
+                    return [other]
+                if not violent and earlier.target is not None and earlier.target.actor.country == country:
+                    return [other]
+            return []
+        if event_type(code).quad_class == 1 and len(self.index.main_countries) == 2 \
+                and country in self.index.main_countries:
+            other_country = next(c for c in self.index.main_countries if c != country)
+            return [self.index.main_codes[other_country]]
+        return []
+
     def run(self) -> list[Candidate]:
         if self.sent.text.rstrip().endswith("?"):
             return []
+        matched: dict[int, VerbPattern] = {}
         for token in self.sent:
             if token.pos_ not in ("VERB", "AUX") and not (token.pos_ == "NOUN" and token.dep_ == "ROOT"):
                 continue
+            if token.ent_type_ == "DATE":
+                continue
             pattern = match_verb(token, self.k)
+            if pattern is not None:
+                matched[token.i] = pattern
+        for token in self.sent:
+            pattern = matched.get(token.i)
             if pattern is None:
+                continue
+            if self._consequence(token, matched):
                 continue
             modality = self.modality(token)
             if modality is None:
@@ -373,6 +411,8 @@ class _SentenceExtractor:
             noun_pattern = match_noun(token, self.k)
             if noun_pattern is None:
                 continue
+            if token.dep_ == "pobj" and token.head.lower_ in ("for", "of", "on", "about", "over", "to", "into"):
+                continue
             modality = self.modality(token)
             if modality is None:
                 continue
@@ -383,6 +423,15 @@ class _SentenceExtractor:
                 noun_pattern.code[:2] == "04")) if t not in sources]
             self.emit(token, sources, targets, noun_pattern.code, noun_pattern.reciprocal, modality)
         return self.out
+
+    @staticmethod
+    def _consequence(token: Token, matched: dict[int, VerbPattern]) -> bool:
+        """'..., killing 14 people', 'leaving one dead': a participle that reports the toll of an event
+        already coded in its clause is not a separate event."""
+        if token.tag_ != "VBG" or token.dep_ not in ("advcl", "conj", "xcomp"):
+            return False
+        head = matched.get(token.head.i)
+        return head is not None and head.code[:2] >= "14" and matched[token.i].code[:2] >= "18"
 
     def _consume_objects(self, verb: Token) -> None:
         for child in verb.children:
@@ -395,5 +444,5 @@ def extract_events(doc: Doc, index: ActorIndex, knowledge: Knowledge) -> list[Ca
     """All candidate events of a story, in text order."""
     found: list[Candidate] = []
     for sent_index, sent in enumerate(doc.sents):
-        found.extend(_SentenceExtractor(sent, sent_index, index, knowledge).run())
+        found.extend(_SentenceExtractor(sent, sent_index, index, knowledge, found).run())
     return found
