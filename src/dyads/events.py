@@ -199,9 +199,15 @@ class _SentenceExtractor:
     # ---- arguments -------------------------------------------------------------------------
     def actors(self, token: Token) -> list[Mention]:
         found = list(self.index.actors_at(token.i))
-        for conj in token.conjuncts:
-            if conj.i > token.i:
-                found.extend(self.index.actors_at(conj.i))
+        members = list(token.conjuncts)
+        for child in token.children:
+            if child.dep_ == "appos":
+                members.extend(child.conjuncts)
+        for member in members:
+            if member.i > token.i:
+                for mention in self.index.actors_at(member.i):
+                    if all(m.actor.code != mention.actor.code for m in found):
+                        found.append(mention)
         return found
 
     def subjects(self, verb: Token) -> list[Mention]:
