@@ -40,9 +40,9 @@ Doc = Any
 
 HONORIFICS = {"h.e.", "he", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "sir", "dame", "datuk", "seri",
               "tan", "sri", "sheikh", "excellency", "his", "her", "prof", "prof.", "gen.", "lt.", "col.", "maj."}
-PERSONAL = {"he", "him", "his", "she", "her", "hers", "himself", "herself"}
-NEUTER = {"it", "its", "itself"}
-PLURAL = {"they", "them", "their", "theirs", "themselves"}
+PERSONAL = {"he", "him", "his", "she", "her", "hers"}
+NEUTER = {"it", "its"}
+PLURAL = {"they", "them", "their", "theirs"}
 FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "you", "your"}
 PLURAL_NOUNS = {"country", "nation", "government", "minister", "leader", "side", "party", "delegation",
                 "president", "state", "neighbour", "neighbor", "capital", "army", "force", "military",

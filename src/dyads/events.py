@@ -40,7 +40,7 @@ ASPECTUAL_HEADS = {"begin", "start", "continue", "resume", "keep", "finish", "ma
 CLAIM_HEADS = {"accuse", "deny", "allege", "claim", "reject", "dismiss", "blame", "charge", "suspect", "fear",
                "doubt", "rumor", "rumour", "report", "urge", "ask", "call", "demand", "invite", "hope", "want",
                "wish", "consider", "discuss", "seek", "refuse", "decline", "need", "try", "attempt",
-               "warn", "condemn", "criticize", "criticise", "protest", "request", "encourage", "press",
+               "condemn", "criticize", "criticise", "protest", "request", "encourage", "press",
                "oppose", "fail", "avoid", "question", "deplore"}
 SPECULATIVE_MODALS = {"could", "might", "may", "should", "must", "can", "ought"}
 CONDITIONAL_MARKS = {"if", "unless", "whether", "should"}
@@ -50,6 +50,8 @@ LIGHT_VERBS = {"hold", "have", "conduct", "make", "give", "extend", "express", "
                "mount", "lodge", "file", "issue", "impose", "grant", "send", "take", "return", "exchange",
                "reach", "conclude", "agree", "voice", "be"}
 NO_TARGET_ROOTS = {"14", "15", "18", "19", "20"}
+THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
+PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
 REPLY_CODES = ("016", "11", "12", "0256", "1056")
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
@@ -144,6 +146,7 @@ class _SentenceExtractor:
         self.k = knowledge
         self.out: list[Candidate] = []
         self.consumed: set[int] = set()
+        self.threat_heads: set[int] = set()
 
     # ---- modality --------------------------------------------------------------------------
     def _negated(self, token: Token) -> bool:
@@ -180,8 +183,11 @@ class _SentenceExtractor:
                     return None
                 if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in head.children) and dep != "conj":
                     return None
-                if dep in ("xcomp", "acl", "acomp", "prep", "pobj", "pcomp") and (
-                        head_lemma in INTENT_HEADS or head_lemma in INTENT_NOUNS):
+                if (dep in ("xcomp", "acl", "acomp", "prep", "pobj", "pcomp") and (
+                        head_lemma in INTENT_HEADS or head_lemma in INTENT_NOUNS)) or (
+                        dep == "dobj" and head_lemma in PLEDGE_HEADS):
+                    intent = True
+                elif dep == "ccomp" and head_lemma in THREAT_HEADS:
                     intent = True
                 elif dep in ("xcomp", "ccomp", "pcomp", "prep", "pobj", "acl", "advcl") and head_lemma in CLAIM_HEADS:
                     if not (head_lemma in ("discuss",) and dep in ("prep", "pobj")):
@@ -210,8 +216,15 @@ class _SentenceExtractor:
                         found.append(mention)
         return found
 
+    @staticmethod
+    def _passive(verb: Token) -> bool:
+        """Passive voice, including bare participles ("three soldiers wounded", "leaving two dead")."""
+        if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+            return True
+        return verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children) and verb.dep_ != "ROOT"
+
     def subjects(self, verb: Token) -> list[Mention]:
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        passive = self._passive(verb)
         for child in verb.children:
             if passive and child.dep_ == "agent":
                 for pobj in child.children:
@@ -288,10 +301,17 @@ class _SentenceExtractor:
         return None
 
     def targets(self, verb: Token, code: str, skip: set[int]) -> list[Mention]:
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        passive = self._passive(verb)
         root = code[:2]
         found: list[Mention] = []
-        objects = [c for c in verb.children if c.dep_ in ("dobj", "dative") or (passive and c.dep_ == "nsubjpass")]
+        objects = [c for c in verb.children
+                   if c.dep_ in ("dobj", "dative") or (passive and c.dep_ in ("nsubjpass", "nsubj"))]
+        if passive and verb.dep_ == "acl":
+            objects.append(verb.head)
+        if code.startswith(REPLY_CODES) and any(fold_word(o.text) in VIOLENT_NOUNS for o in objects):
+            agents = [p for o in objects for c in o.children if c.dep_ == "prep" and c.lower_ == "by"
+                      for p in c.children if p.dep_ == "pobj"]
+            return [m for p in agents for m in self.actors(p)]
         for obj in objects:
             found.extend(self.actors(obj))
         if found:
@@ -354,6 +374,8 @@ class _SentenceExtractor:
                         pairs.append((source, target))
         elif root in NO_TARGET_ROOTS:
             pairs = [(source, None) for source in sources]
+        if code == "130" and trigger.i in self.threat_heads:
+            return
         for source, target in pairs:
             if target is not None and target.actor.code == source.actor.code:
                 continue
@@ -369,7 +391,7 @@ class _SentenceExtractor:
             violent = any(fold_word(o.text) in VIOLENT_NOUNS for o in objects)
             for earlier in reversed(self.earlier + self.out):
                 other = earlier.source
-                if other.actor.country == country:
+                if other.actor.code == source.actor.code or (not violent and other.actor.country == country):
                     continue
                 if violent and event_type(earlier.code).quad_class == 4:
                     return [other]
@@ -389,7 +411,8 @@ class _SentenceExtractor:
         for token in self.sent:
             if token.pos_ not in ("VERB", "AUX") and not (token.pos_ == "NOUN" and token.dep_ == "ROOT"):
                 continue
-            if token.ent_type_ == "DATE":
+            if token.ent_type_ == "DATE" or (token.text[:1].isupper() and token.i != self.sent.start
+                                              and not token.text.isupper()):
                 continue
             pattern = match_verb(token, self.k)
             if pattern is not None:
@@ -399,6 +422,11 @@ class _SentenceExtractor:
             if pattern is None:
                 continue
             if self._consequence(token, matched):
+                continue
+            threat = self._threat_head(token, pattern)
+            if threat is not None:
+                self._emit_threat(threat, token, pattern)
+                self._consume_objects(token)
                 continue
             modality = self.modality(token)
             if modality is None:
@@ -425,10 +453,39 @@ class _SentenceExtractor:
             sources = self.owner(token)
             if not sources:
                 continue
-            targets = [t for t in self._noun_targets(token, NOUN_TARGET_PREPS + ("in",) * (
-                noun_pattern.code[:2] == "04")) if t not in sources]
+            preps = NOUN_TARGET_PREPS + ("in",) * (noun_pattern.code[:2] == "04") + CONFLICT_NOUN_PREPS * (
+                event_type(noun_pattern.code).quad_class >= 3)
+            targets = [t for t in self._noun_targets(token, preps) if t not in sources]
             self.emit(token, sources, targets, noun_pattern.code, noun_pattern.reciprocal, modality)
         return self.out
+
+    def _threat_head(self, token: Token, pattern: VerbPattern) -> Token | None:
+        """'warned (X) that the army would respond', 'threatened that Y would be arrested': a coercive act
+        announced under a warning is a threat by the warner."""
+        if event_type(pattern.code).quad_class < 3 or pattern.code.startswith(("11", "12", "13")):
+            return None
+        node = token
+        for _ in range(2):
+            if node.dep_ not in ("ccomp", "xcomp", "conj") or node.head is node:
+                return None
+            node = node.head
+            if node.lemma_.lower() in ("warn", "threaten", "caution") and not self._negated(node):
+                return node
+        return None
+
+    def _emit_threat(self, head: Token, token: Token, pattern: VerbPattern) -> None:
+        if self.modality(head) is None:
+            return
+        # the warning itself is now coded by what it threatens
+        self.out = [c for c in self.out if not (c.trigger.i == head.i and c.code == "130")]
+        self.threat_heads.add(head.i)
+        sources = self.subjects(head)
+        if not sources:
+            return
+        targets = [m for c in head.children if c.dep_ in ("dobj", "dative") for m in self.actors(c)]
+        if not targets:
+            targets = [t for t in self.targets(token, pattern.code, set()) if t not in sources]
+        self.emit(head, sources, targets, pattern.code, False, "intent")
 
     @staticmethod
     def _consequence(token: Token, matched: dict[int, VerbPattern]) -> bool:
