@@ -172,7 +172,8 @@ def evaluate(
                 def code_batch(stories: list[Story], coder: Coder = coder) -> list[list[Event]]:
                     return [events for _, events in coder.code_many(stories)]
 
-                score = score_records(path.stem, records, code_batch, progress=lambda n: bar.advance(task, n))
+                score = score_records(path.stem, records, code_batch, progress=lambda n: bar.advance(task, n),
+                                      classify=coder.triggers)
         except DyadsError as exc:
             _fail(str(exc))
         results.append(score.as_dict())

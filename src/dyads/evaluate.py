@@ -157,8 +157,10 @@ def _skip(record: dict[str, Any]) -> bool:
 
 
 def score_records(name: str, records: list[dict[str, Any]], code: Callable[[list[Story]], list[list[Event]]],
-                  *, progress: Callable[[int], None] | None = None) -> DatasetScore:
-    """Code the records' texts with `code` (a batch function) and score them."""
+                  *, progress: Callable[[int], None] | None = None,
+                  classify: Callable[[list[str]], list[list[str]]] | None = None) -> DatasetScore:
+    """Code the records' texts with `code` (a batch function) and score them. For sentence-class
+    records that get no event, `classify` (texts -> trigger codes) supplies the event type."""
     kind = dataset_kind(records)
     score = DatasetScore(name, kind, records=len(records))
     usable = [r for r in records if not _skip(r)]
@@ -171,24 +173,31 @@ def score_records(name: str, records: list[dict[str, Any]], code: Callable[[list
             date = DEFAULT_DATE
         stories.append(Story(id=str(record.get("id") or index), date=date, text=record["text"]))
     coded = code(stories)
-    for record, events in zip(usable, coded, strict=True):
+    fallback: dict[int, list[str]] = {}
+    if kind in ("pentaclass", "labels") and classify is not None:
+        empty = [i for i, events in enumerate(coded) if not events]
+        fallback = dict(zip(empty, classify([usable[i]["text"] for i in empty]), strict=True))
+    for i, (record, events) in enumerate(zip(usable, coded, strict=True)):
         score.scored += 1
-        _score_one(score, record, events)
+        _score_one(score, record, events, fallback.get(i, []))
         if progress:
             progress(1)
     return score
 
 
-def _score_one(score: DatasetScore, record: dict[str, Any], events: list[Event]) -> None:
+def _score_one(score: DatasetScore, record: dict[str, Any], events: list[Event], triggers: list[str]) -> None:
     gold = record.get("events") or []
     optional = record.get("optional") or []
     if score.kind == "pentaclass":
         score.penta_gold.append(str(gold[0]["code"]) if gold else "none")
         best = max(events, key=lambda e: e.confidence, default=None)
-        score.penta_pred.append(pentaclass_of(best.cameo_code) if best else "none")
+        if best is not None:
+            score.penta_pred.append(pentaclass_of(best.cameo_code))
+        else:
+            score.penta_pred.append(pentaclass_of(triggers[0]) if triggers else "none")
         return
     if score.kind == "labels":
-        score.detected += bool(events)
+        score.detected += bool(events or triggers)
         return
     if score.kind == "plover":
         gold_set = {(_actor(e.get("source"))[:3], normalise_plover(str(e["code"]))) for e in gold}

@@ -50,6 +50,9 @@ LIGHT_VERBS = {"hold", "have", "conduct", "make", "give", "extend", "express", "
                "mount", "lodge", "file", "issue", "impose", "grant", "send", "take", "return", "exchange",
                "reach", "conclude", "agree", "voice", "be"}
 NO_TARGET_ROOTS = {"14", "15", "18", "19", "20"}
+STATEMENT_VERBS = {"say", "state", "tell", "announce", "report", "add", "note", "remark", "comment", "declare",
+                   "express", "insist", "stress", "emphasize", "emphasise", "describe", "explain", "argue",
+                   "acknowledge", "confirm", "assert", "reiterate", "write", "speak"}
 THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
@@ -501,6 +504,29 @@ class _SentenceExtractor:
             if child.dep_ in ("dobj", "nsubjpass", "attr"):
                 self.consumed.add(child.i)
                 self.consumed.update(c.i for c in child.conjuncts)
+
+
+def find_triggers(doc: Doc, knowledge: Knowledge) -> list[str]:
+    """The CAMEO codes of every trigger in the text, ignoring actors and modality, main verbs first:
+    for classifying sentences by event type when no full event can be coded."""
+    found: list[tuple[int, int, str]] = []
+    for token in doc:
+        pattern: VerbPattern | NounPattern | None = None
+        if token.pos_ in ("VERB", "AUX"):
+            pattern = match_verb(token, knowledge)
+        elif token.pos_ in ("NOUN", "PROPN"):
+            pattern = match_noun(token, knowledge)
+        if pattern is not None:
+            depth = 0
+            node = token
+            while node.head is not node and depth < 10:
+                node = node.head
+                depth += 1
+            found.append((depth, token.i, pattern.code))
+    codes = [code for _, _, code in sorted(found)]
+    if any(t.lemma_.lower() in STATEMENT_VERBS and t.pos_ == "VERB" for t in doc):
+        codes.append("010")  # the residual category: a statement and nothing more specific
+    return codes
 
 
 def extract_events(doc: Doc, index: ActorIndex, knowledge: Knowledge) -> list[Candidate]:

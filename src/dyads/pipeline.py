@@ -78,6 +78,14 @@ class Coder:
         if buffer:
             yield from self._flush(buffer, parse_many)
 
+    def triggers(self, texts: Sequence[str]) -> list[list[str]]:
+        """For each text, the CAMEO codes its triggers signal, main clauses first, whether or not a full
+        event (with actors) can be coded: a sentence-level event-type classifier."""
+        from dyads.events import find_triggers
+        from dyads.nlp import parse_many
+
+        return [find_triggers(doc, self.knowledge) for doc in parse_many(list(texts), batch_size=self.batch_size)]
+
     def _flush(self, stories: list[Story], parse_many: Any) -> Iterator[tuple[Story, list[Event]]]:
         docs = parse_many([self._masked(s.text) for s in stories], batch_size=self.batch_size)
         for story, doc in zip(stories, docs, strict=True):
