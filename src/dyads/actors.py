@@ -226,7 +226,7 @@ class _StoryResolver:
         self.index.by_token[token.i] = actors
         subject = token.dep_ in ("nsubj", "nsubjpass", "agent")
         for mention in actors:
-            person = len(actors) == 1 and (mention.how == "person" or (
+            person = len(actors) == 1 and token.tag_ not in ("NNS", "NNPS") and (mention.how == "person" or (
                 mention.how in ("title", "adjective", "name", "coreference") and token.pos_ != "PRON"
                 and fold_word(token.text) not in INSTITUTIONS and token.i not in self.tags
                 and len(mention.actor.code) > 3) or (token.lower_ in PERSONAL or token.lower_ in ("latter", "former")))
@@ -261,7 +261,8 @@ class _StoryResolver:
         head_tag = self.tags.get(head.i)
         tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
         if not covers_head and head_tag is None and not self._is_people(head):
-            if not (tagged and self._is_agent_noun(head)):
+            if not (tagged and self._is_agent_noun(head)) and not (head.pos_ == "PROPN" and (sector or tagged)
+                                                                   and head.ent_type_ in ("PERSON", "ORG", "")):
                 return []
         if tagged and head_tag is None:
             members = self._coordinated_countries(tagged)

@@ -22,7 +22,7 @@ from typing import Any
 from dyads.actors import ActorIndex
 from dyads.lexicons import Knowledge, NounPattern, VerbPattern, fold_word
 from dyads.model import Mention
-from dyads.ontology import event_type, intent_code
+from dyads.ontology import appeal_code, event_type, intent_code
 
 Token = Any
 Doc = Any
@@ -401,6 +401,9 @@ class _SentenceExtractor:
                 if not violent and earlier.target is not None and earlier.target.actor.country == country:
                     return [other]
             return []
+        if event_type(code).quad_class <= 2 and len(self.index.main_countries) == 2 \
+                and country not in self.index.main_countries:
+            return [self.index.main_codes[c] for c in self.index.main_countries]
         if event_type(code).quad_class == 1 and len(self.index.main_countries) == 2 \
                 and country in self.index.main_countries:
             other_country = next(c for c in self.index.main_countries if c != country)
@@ -438,6 +441,8 @@ class _SentenceExtractor:
             sources = self.subjects(token)
             if not sources:
                 continue
+            if pattern.code.startswith("02"):
+                pattern = self._appeal_for(token, pattern)
             skip = {m.start for m in sources}
             targets = [t for t in self.targets(token, pattern.code, skip) if t not in sources]
             self._consume_objects(token)
@@ -489,6 +494,26 @@ class _SentenceExtractor:
         if not targets:
             targets = [t for t in self.targets(token, pattern.code, set()) if t not in sources]
         self.emit(head, sources, targets, pattern.code, False, "intent")
+
+    def _appeal_for(self, verb: Token, pattern: VerbPattern) -> VerbPattern:
+        """'urged X to release Y', 'called for the release of Y': an appeal takes the code of the action
+        it asks for (0253), when CAMEO has one and the lexicon's own entry is less specific."""
+        asked: list[str] = []
+        for child in verb.children:
+            if child.dep_ in ("xcomp", "ccomp"):
+                found = match_verb(child, self.k)
+                if found is not None:
+                    asked.append(found.code)
+            elif child.dep_ == "prep" and child.lower_ == "for":
+                for pobj in child.children:
+                    noun = match_noun(pobj, self.k) if pobj.dep_ == "pobj" else None
+                    if noun is not None:
+                        asked.append(noun.code)
+        for code in asked:
+            appeal = appeal_code(code)
+            if appeal and len(appeal) >= len(pattern.code) and appeal != pattern.code:
+                return VerbPattern(appeal, pattern.verb, pattern.words, pattern.reciprocal)
+        return pattern
 
     @staticmethod
     def _consequence(token: Token, matched: dict[int, VerbPattern]) -> bool:

@@ -29,6 +29,15 @@ _INTENT_OF = {
 }
 
 
+# Action code (prefix) -> the appeal that asks someone else to take it ("urged X to release" -> 0253).
+_APPEAL_OF = {
+    "04": "026", "045": "028", "046": "026", "05": "022", "057": "027", "06": "021", "061": "0211",
+    "062": "0212", "063": "0213", "064": "0214", "07": "023", "071": "0231", "072": "0232", "073": "0233",
+    "074": "0234", "075": "0234", "08": "025", "081": "0251", "082": "0252", "083": "024", "084": "0253",
+    "085": "0254", "086": "0255", "087": "0256", "03": "020",
+}
+
+
 @dataclass(frozen=True)
 class EventType:
     """One CAMEO event code and what it means."""
@@ -80,6 +89,15 @@ def intent_code(code: str) -> str:
         if intent is not None:
             return intent
     return "030" if event_type(code).quad_class <= 2 else ""
+
+
+def appeal_code(code: str) -> str:
+    """The 'appeal for' code asking for an action code, or "" when CAMEO has none."""
+    for length in (4, 3, 2):
+        appeal = _APPEAL_OF.get(code[:length])
+        if appeal is not None:
+            return appeal
+    return ""
 
 
 def quad_class_of(code: str) -> int:
