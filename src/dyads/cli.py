@@ -165,7 +165,7 @@ def evaluate(
             elif any(p.is_file() for p in dictionaries.iterdir()):
                 dict_dirs = (dictionaries,)
         try:
-            coder = Coder(dictionary_dirs=dict_dirs)
+            coder = Coder(dictionary_dirs=dict_dirs, strict_dictionaries=False)
             with _progress(len(records), path.stem) as bar:
                 task = bar.add_task(path.stem, total=len(records))
 

@@ -41,8 +41,15 @@ def _first_code(blocks: list[str]) -> str:
     return codes[0][0] if codes else ""
 
 
-def load_actor_file(knowledge: Knowledge, path: Path) -> int:
-    """Add the names of a TABARI/PETRARCH `.actors` file; returns how many were added."""
+def _problem(message: str, *, strict: bool, knowledge: Knowledge) -> None:
+    if strict:
+        raise ConfigError(message)
+    knowledge.warnings.append(message)
+
+
+def load_actor_file(knowledge: Knowledge, path: Path, *, strict: bool = True) -> int:
+    """Add the names of a TABARI/PETRARCH `.actors` file; returns how many were added. A malformed line
+    raises ConfigError naming file and line (strict), or is skipped with a warning."""
     added = 0
     last_code = ""
     try:
@@ -67,15 +74,16 @@ def load_actor_file(knowledge: Knowledge, path: Path) -> int:
         code = _first_code(blocks)
         if not blocks:
             continue
-        if not re.fullmatch(r"(?:[A-Z]{3}|---)(?:[A-Z0-9]{3})*", code):
-            raise ConfigError(f"{path}:{line_no}: bad actor code {code!r}")
+        if not re.fullmatch(r"(?:[A-Z0-9]{3}|---)(?:[A-Z0-9]{3})*", code):
+            _problem(f"{path}:{line_no}: bad actor code {code!r}", strict=strict, knowledge=knowledge)
+            continue
         last_code = code
         knowledge.add_name(words, GazetteerEntry(code, DICTIONARY, " ".join(words)), fold_case=True)
         added += 1
     return added
 
 
-def load_agent_file(knowledge: Knowledge, path: Path) -> int:
+def load_agent_file(knowledge: Knowledge, path: Path, *, strict: bool = True) -> int:
     """Add the sector nouns of a TABARI/PETRARCH `.agents` file; returns how many were added."""
     substitutions: dict[str, list[str]] = {}
     added = 0
@@ -93,7 +101,8 @@ def load_agent_file(knowledge: Knowledge, path: Path) -> int:
             continue
         sector = blocks[0].strip().lstrip("~").strip()[:3].upper()
         if not re.fullmatch(r"[A-Z]{3}", sector):
-            raise ConfigError(f"{path}:{line_no}: bad agent code {blocks[0]!r}")
+            _problem(f"{path}:{line_no}: bad agent code {blocks[0]!r}", strict=strict, knowledge=knowledge)
+            continue
         name = _CODE_BLOCK.sub("", text)
         variants = [name]
         for key, values in substitutions.items():
@@ -108,13 +117,13 @@ def load_agent_file(knowledge: Knowledge, path: Path) -> int:
     return added
 
 
-def load_dictionary_dir(knowledge: Knowledge, directory: Path) -> None:
+def load_dictionary_dir(knowledge: Knowledge, directory: Path, *, strict: bool = True) -> None:
     """Load every actors/agents dictionary in a directory (by file name)."""
     if not directory.is_dir():
         raise ConfigError(f"{directory}: not a directory of dictionaries")
     for path in sorted(directory.iterdir()):
         lower = path.name.lower()
         if "agent" in lower:
-            load_agent_file(knowledge, path)
+            load_agent_file(knowledge, path, strict=strict)
         elif "actor" in lower:
-            load_actor_file(knowledge, path)
+            load_actor_file(knowledge, path, strict=strict)

@@ -81,6 +81,7 @@ class Knowledge:
     verbs: dict[str, list[VerbPattern]] = field(default_factory=lambda: defaultdict(list))
     nouns: dict[str, list[NounPattern]] = field(default_factory=lambda: defaultdict(list))
     country_names: dict[str, str] = field(default_factory=dict)  # code -> readable name
+    warnings: list[str] = field(default_factory=list)  # skipped lines of lenient dictionary loads
 
     def add_name(self, tokens: Sequence[str], entry: GazetteerEntry, *, fold_case: bool = False) -> None:
         key = tuple(tokens)
@@ -207,13 +208,14 @@ def build_knowledge(
     actor_files: Iterable[Path] = (),
     lexicon_files: Iterable[Path] = (),
     dictionary_dirs: Iterable[Path] = (),
+    strict_dictionaries: bool = True,
 ) -> Knowledge:
     """The project's knowledge plus the user's own files. User entries come first, so they win."""
     from dyads.dictionaries import load_dictionary_dir  # local: only needed with dictionaries
 
     knowledge = Knowledge()
     for directory in dictionary_dirs:
-        load_dictionary_dir(knowledge, Path(directory))
+        load_dictionary_dir(knowledge, Path(directory), strict=strict_dictionaries)
     for path in actor_files:
         data = _read_yaml(path)
         if isinstance(data, dict):

@@ -17,7 +17,7 @@ from dyads.errors import InputError
 
 Span = tuple[int, int]
 
-_ACTOR_RE = re.compile(r"^(?:[A-Z]{3}|---)(?:[A-Z]{3})*$")
+_ACTOR_RE = re.compile(r"^(?:[A-Z0-9]{3}|---)(?:[A-Z0-9]{3})*$")
 _CODE_RE = re.compile(r"^\d{2,4}$")
 PRECISIONS = ("day", "week", "month", "year")
 MODALITIES = ("asserted", "intent")

@@ -34,6 +34,7 @@ class Coder:
     lexicon_files: Sequence[Path] = ()
     dictionary_dirs: Sequence[Path] = ()
     batch_size: int = 32
+    strict_dictionaries: bool = True
     _knowledge: Knowledge | None = field(default=None, init=False, repr=False)
 
     @property
@@ -44,7 +45,7 @@ class Coder:
 
                 self._knowledge = build_knowledge(
                     tokenize_words, actor_files=self.actor_files, lexicon_files=self.lexicon_files,
-                    dictionary_dirs=self.dictionary_dirs)
+                    dictionary_dirs=self.dictionary_dirs, strict_dictionaries=self.strict_dictionaries)
             else:
                 self._knowledge = default_knowledge()
         return self._knowledge
