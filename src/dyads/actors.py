@@ -55,6 +55,8 @@ INSTITUTIONS = {"ministry", "government", "army", "military", "police", "court",
                 "guard", "legislature", "judiciary", "commission"}
 WEAK_ROLES = {"spokesman", "spokeswoman", "spokesperson", "official", "chief", "head", "member", "source",
               "representative", "officer", "leader", "director", "secretary"}
+DOMESTIC_SECTORS = {"OPP", "CVL", "REB", "COP", "JUD", "LEG", "LAB", "EDU", "MED", "BUS", "PTY", "AGR", "REF",
+                    "HRI", "ELI", "REL", "CRM", "UAF"}
 NP_MODIFIERS = {"compound", "amod", "poss", "det", "nmod", "nummod", "quantmod", "case", "predet", "npadvmod"}
 OF_PREPS = {"of", "for"}
 LOCATION_KINDS = {CITY}
@@ -237,7 +239,7 @@ class _StoryResolver:
                 self.code_counts[mention.actor.code] += 1
 
     def _mention(self, head: Token, code: str, how: str, name: str = "", span: Iterable[Token] = ()) -> Mention:
-        tokens = list(span) or [head]
+        tokens = [t for t in span if not t.is_space and not t.is_punct] or [head]
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)
         country = self.k.country_names.get(code[:3], code[:3])
@@ -480,6 +482,14 @@ class _StoryResolver:
         return []
 
     def contextual_code(self, sector: str, sent_index: int, *, allow_history: bool = True) -> str:
+        """The code of a sector noun with no country ("the government", "police"): a domestic actor
+        of the same sentence gives its country; else the last actor of that sector; else the dateline."""
+        for seen in reversed(self.history if allow_history else []):
+            if seen.sentence != sent_index:
+                break
+            if seen.code[3:6] in DOMESTIC_SECTORS and seen.code[3:6] != sector and seen.code[:3] not in (
+                    "---", "IGO", "NGO", "IMG"):
+                return seen.code[:3] + sector
         for seen in reversed(self.history if allow_history else []):
             if seen.sentence < sent_index - 3:
                 break

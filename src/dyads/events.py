@@ -319,7 +319,7 @@ class _SentenceExtractor:
             found.extend(self.actors(obj))
         if found:
             return found
-        preps = list(TARGET_PREPS) + (list(VISIT_PREPS) if root == "04" else [])
+        preps = list(TARGET_PREPS) + (list(VISIT_PREPS) if code in ("042", "043") else [])
         for prep in preps:
             for child in verb.children:
                 if child.dep_ == "prep" and child.lower_ == prep:
@@ -391,6 +391,13 @@ class _SentenceExtractor:
         country = source.actor.country
         if code.startswith(REPLY_CODES):
             objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+            for obj in objects:
+                named = match_noun(obj, self.k)
+                if named is None:
+                    continue
+                for earlier in reversed(self.earlier + self.out):
+                    if earlier.code[:2] == named.code[:2] and earlier.source.actor.code != source.actor.code:
+                        return [earlier.source]
             violent = any(fold_word(o.text) in VIOLENT_NOUNS for o in objects)
             for earlier in reversed(self.earlier + self.out):
                 other = earlier.source
@@ -445,7 +452,7 @@ class _SentenceExtractor:
                 pattern = self._appeal_for(token, pattern)
             skip = {m.start for m in sources}
             targets = [t for t in self.targets(token, pattern.code, skip) if t not in sources]
-            self._consume_objects(token)
+            self._consume_objects(token, pattern.code)
             self.emit(token, sources, targets, pattern.code, pattern.reciprocal, modality)
         for token in self.sent:
             if token.pos_ not in ("NOUN", "PROPN") or token.i in self.consumed:
@@ -459,11 +466,13 @@ class _SentenceExtractor:
             if modality is None:
                 continue
             sources = self.owner(token)
-            if not sources:
-                continue
-            preps = NOUN_TARGET_PREPS + ("in",) * (noun_pattern.code[:2] == "04") + CONFLICT_NOUN_PREPS * (
-                event_type(noun_pattern.code).quad_class >= 3)
-            targets = [t for t in self._noun_targets(token, preps) if t not in sources]
+            between = self._noun_targets(token, ("between",))
+            if len(between) > 1:
+                sources, targets = between, []
+            else:
+                preps = tuple(p for p in NOUN_TARGET_PREPS if p != "between") + CONFLICT_NOUN_PREPS * (
+                    event_type(noun_pattern.code).quad_class >= 3)
+                targets = [t for t in self._noun_targets(token, preps) if t not in sources]
             self.emit(token, sources, targets, noun_pattern.code, noun_pattern.reciprocal, modality)
         return self.out
 
@@ -524,11 +533,18 @@ class _SentenceExtractor:
         head = matched.get(token.head.i)
         return head is not None and head.code[:2] >= "14" and matched[token.i].code[:2] >= "18"
 
-    def _consume_objects(self, verb: Token) -> None:
+    def _consume_objects(self, verb: Token, code: str = "") -> None:
+        """Nouns that belong to a coded verb's event ("held talks", "engaged them in a firefight") are not
+        events of their own."""
         for child in verb.children:
             if child.dep_ in ("dobj", "nsubjpass", "attr"):
                 self.consumed.add(child.i)
                 self.consumed.update(c.i for c in child.conjuncts)
+            elif child.dep_ == "prep" and code:
+                for pobj in child.children:
+                    noun = match_noun(pobj, self.k) if pobj.dep_ == "pobj" else None
+                    if noun is not None and noun.code[:2] == code[:2]:
+                        self.consumed.add(pobj.i)
 
 
 def find_triggers(doc: Doc, knowledge: Knowledge) -> list[str]:

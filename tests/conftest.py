@@ -1,0 +1,66 @@
+"""Shared fixtures: one coder (spaCy loads once per session), sentence coding, actor resolution, ../shared."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from dyads.lexicons import Knowledge
+from dyads.model import Event, Story
+from dyads.pipeline import Coder
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+DAY = dt.date(2021, 3, 10)  # a Wednesday: "on Monday" resolves to 2021-03-08
+
+CodeText = Callable[..., list[Event]]
+Resolve = Callable[[str], list[tuple[str, tuple[str, ...]]]]
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The project's ../shared folder (reference tables, gold data, the seed story); skip when absent."""
+    if not SHARED.is_dir():
+        pytest.skip(f"{SHARED} is missing (reference and gold data live there)")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def coder() -> Coder:
+    """The default coder, built once: it loads spaCy and the lexicons."""
+    return Coder()
+
+
+@pytest.fixture(scope="session")
+def code_text(coder: Coder) -> CodeText:
+    """Code a text as one story dated `date` (default DAY)."""
+
+    def code(text: str, date: dt.date = DAY, story_id: str = "test") -> list[Event]:
+        return coder.code(Story(id=story_id, date=date, text=text))
+
+    return code
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    from dyads.lexicons import default_knowledge
+
+    return default_knowledge()
+
+
+@pytest.fixture(scope="session")
+def resolve(knowledge: Knowledge) -> Resolve:
+    """Parse a text and resolve its actors: [(head token text, codes)] in text order."""
+    from dyads.actors import resolve_actors
+    from dyads.nlp import parse
+
+    def run(text: str) -> list[tuple[str, tuple[str, ...]]]:
+        doc = parse(text)
+        index = resolve_actors(doc, knowledge)
+        return [(doc[i].text, tuple(m.actor.code for m in mentions))
+                for i, mentions in sorted(index.by_token.items())]
+
+    return run
+

@@ -1,0 +1,225 @@
+"""Event extraction through the whole coder: one sentence per CAMEO root, each with negated, hypothetical
+and question twins that must give nothing; compounds, reciprocity, passive voice, intent, the seed story.
+
+Sentences are written for these tests; expected codes follow CODING-RULES.md.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from dyads.model import Event, Story
+from dyads.readers import read_stories
+
+# (root, source country, target country, asserted sentence, twins that must not code that root)
+ROOTS = [
+    ("01", "DEU", "PER", "Germany expressed sympathy to Peru after the earthquake.",
+     ["Germany did not express sympathy to Peru.", "Would Germany express sympathy to Peru?",
+      "Germany may express sympathy to Peru if the toll rises."]),
+    ("02", "SWE", "GHA", "Sweden urged Ghana to release the journalists.",
+     ["Sweden did not urge Ghana to release the journalists.",
+      "Did Sweden urge Ghana to release the journalists?",
+      "Sweden could urge Ghana to release the journalists."]),
+    ("03", "CAN", "UKR", "Canada pledged support for Ukraine on Friday.",
+     ["Canada did not pledge support for Ukraine.", "Did Canada pledge support for Ukraine?",
+      "Canada might pledge support for Ukraine if the war continues."]),
+    ("04", "ESP", "MAR", "The Spanish prime minister visited Morocco on Wednesday.",
+     ["The Spanish prime minister did not visit Morocco.", "Would the Spanish prime minister visit Morocco?",
+      "The Spanish prime minister might visit Morocco if invited."]),
+    ("05", "IND", "BGD", "India praised Bangladesh on Thursday.",
+     ["India did not praise Bangladesh.", "Did India praise Bangladesh?",
+      "India should praise Bangladesh, analysts said."]),
+    ("06", "VNM", "LAO", "Vietnam and Laos held joint military exercises on Monday.",
+     ["Vietnam and Laos did not hold joint military exercises.",
+      "Did Vietnam and Laos hold joint military exercises?",
+      "Vietnam and Laos might hold joint military exercises next year."]),
+    ("07", "JPN", "NPL", "Japan provided humanitarian assistance to Nepal.",
+     ["Japan did not assist Nepal.", "Did Japan assist Nepal?", "Japan might assist Nepal if asked."]),
+    ("08", "RUS", "GEO", "Russia freed two Georgian soldiers on Saturday.",
+     ["Russia did not free the Georgian soldiers.", "Did Russia free the Georgian soldiers?",
+      "Russia might free the Georgian soldiers if talks succeed."]),
+    ("09", "KEN", "UGA", "Kenya investigated Uganda over the border incident.",
+     ["Kenya did not investigate Uganda.", "Did Kenya investigate Uganda?",
+      "Kenya may investigate Uganda if the incident recurs."]),
+    ("10", "PAK", "IND", "Pakistan demanded India's withdrawal from Kashmir.",
+     ["Pakistan did not demand India's withdrawal from Kashmir.",
+      "Did Pakistan demand India's withdrawal from Kashmir?",
+      "Pakistan might demand India's withdrawal from Kashmir."]),
+    ("11", "FRA", "IRN", "France condemned Iran on Monday.",
+     ["France did not condemn Iran.", "Did France condemn Iran?",
+      "France might condemn Iran if talks fail."]),
+    ("12", "BRA", "ARG", "Brazil rejected Argentina's proposal on Monday.",
+     ["Brazil did not reject Argentina's proposal.", "Did Brazil reject Argentina's proposal?",
+      "Brazil could reject Argentina's proposal if it is not changed."]),
+    ("13", "TUR", "GRC", "Turkey threatened Greece on Monday.",
+     ["Turkey did not threaten Greece.", "Did Turkey threaten Greece?",
+      "Turkey might threaten Greece if the dispute continues."]),
+    ("14", "ALB", "SRB", "Albanian students protested against Serbia on Monday.",
+     ["Albanian students did not protest against Serbia.", "Did Albanian students protest against Serbia?",
+      "Albanian students might protest against Serbia if the vote passes."]),
+    ("15", "CHN", "IND", "China mobilized against India on Monday.",
+     ["China did not mobilize against India.", "Did China mobilize against India?",
+      "China may mobilize against India if the talks fail."]),
+    ("16", "LTU", "BLR", "Lithuania cut ties with Belarus on Monday.",
+     ["Lithuania did not cut ties with Belarus.", "Did Lithuania cut ties with Belarus?",
+      "Lithuania could cut ties with Belarus if the crisis continues."]),
+    ("17", "VEN", "COL", "Venezuelan police arrested Colombian smugglers on Monday.",
+     ["Venezuelan police did not arrest Colombian smugglers on Monday.",
+      "Did Venezuelan police arrest Colombian smugglers?",
+      "Venezuelan police might arrest Colombian smugglers if they return."]),
+    ("18", "NGA", "TCD", "Nigerian rebels abducted Chadian soldiers on Monday.",
+     ["Nigerian rebels did not abduct Chadian soldiers.", "Did Nigerian rebels abduct Chadian soldiers?",
+      "Nigerian rebels might abduct Chadian soldiers if they cross the border."]),
+    ("19", "ARM", "AZE", "Armenia attacked Azerbaijan on Monday.",
+     ["Armenia did not attack Azerbaijan.", "Did Armenia attack Azerbaijan?",
+      "Armenia might attack Azerbaijan if the talks collapse.",
+      "If Armenia attacks Azerbaijan, Russia will respond."]),
+    ("20", "SYR", "LBN", "The Syrian army massacred Lebanese civilians on Monday.",
+     ["The Syrian army did not massacre Lebanese civilians.",
+      "Did the Syrian army massacre Lebanese civilians?",
+      "The Syrian army could massacre Lebanese civilians if it advances."]),
+]
+
+TWINS = [(root, twin) for root, _, _, _, twins in ROOTS for twin in twins]
+
+
+def triples(events: list[Event]) -> set[tuple[str, str, str]]:
+    return {(e.source_country, e.target_country, e.root_code) for e in events}
+
+
+def test_roots_table_covers_every_cameo_root() -> None:
+    assert [row[0] for row in ROOTS] == [f"{n:02d}" for n in range(1, 21)]
+
+
+@pytest.mark.parametrize(("root", "source", "target", "text"), [row[:4] for row in ROOTS],
+                         ids=[row[0] for row in ROOTS])
+def test_code_sentence_gives_expected_root_between_countries(code_text, root: str, source: str, target: str,
+                                                             text: str) -> None:
+    events = code_text(text)
+    coded = [(e.source_code, e.target_code, e.cameo_code) for e in events]
+    assert (source, target, root) in triples(events), coded
+    assert all(e.modality == "asserted" for e in events if e.root_code == root)
+
+
+@pytest.mark.parametrize(("root", "text"), TWINS, ids=[f"{root}-{i}" for i, (root, _) in enumerate(TWINS)])
+def test_code_negated_hypothetical_or_question_gives_no_event_of_root(code_text, root: str,
+                                                                      text: str) -> None:
+    assert [e.cameo_code for e in code_text(text) if e.root_code == root] == []
+
+
+def test_code_sentence_event_date_resolves_weekday(code_text) -> None:
+    [event] = [e for e in code_text("France condemned Iran on Monday.") if e.root_code == "11"]
+    assert event.event_date == "2021-03-08"  # the Monday before the story date (Wednesday 2021-03-10)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Germany and France condemned Russia on Monday.", {("DEU", "RUS", "11"), ("FRA", "RUS", "11")}),
+        ("Russia condemned Germany and France.", {("RUS", "DEU", "11"), ("RUS", "FRA", "11")}),
+        ("Russia was condemned by Germany and France.", {("DEU", "RUS", "11"), ("FRA", "RUS", "11")}),
+    ],
+    ids=["compound-source", "compound-target", "compound-agent"],
+)
+def test_code_compound_actor_gives_one_event_per_member(code_text, text: str, expected: set) -> None:
+    assert triples(code_text(text)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "pair", "root"),
+    [
+        ("Chile and Peru held talks on Monday.", ("CHL", "PER"), "04"),
+        ("Chile held talks with Peru on Monday.", ("CHL", "PER"), "04"),
+        ("Chile negotiated with Peru on Monday.", ("CHL", "PER"), "04"),
+        ("The French president met the German chancellor in Madrid.", ("FRA", "DEU"), "04"),
+        ("India and Bangladesh signed an agreement on Thursday.", ("IND", "BGD"), "05"),
+        ("India signed an agreement with Bangladesh on Thursday.", ("IND", "BGD"), "05"),
+        ("Turkey and Greece exchanged fire on Monday.", ("TUR", "GRC"), "19"),
+    ],
+    ids=["compound-talks", "talks-with", "negotiate-with", "meet", "compound-sign", "sign-with",
+         "exchange-fire"],
+)
+def test_code_reciprocal_verb_gives_both_directions(code_text, text: str, pair: tuple[str, str],
+                                                    root: str) -> None:
+    found = triples(code_text(text))
+    a, b = pair
+    assert {(a, b, root), (b, a, root)} <= found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Iran was condemned by France on Monday.", ("FRA", "IRN", "11")),
+        ("Iran was criticized by France on Monday.", ("FRA", "IRN", "11")),
+        ("Georgia was attacked by Russia on Monday.", ("RUS", "GEO", "19")),
+        ("Nepal was visited by the Indian prime minister.", ("IND", "NPL", "04")),
+    ],
+    ids=["condemned", "criticized", "attacked", "visited"],
+)
+def test_code_passive_voice_takes_agent_as_source(code_text, text: str,
+                                                  expected: tuple[str, str, str]) -> None:
+    found = triples(code_text(text))
+    assert expected in found
+    assert (expected[1], expected[0], expected[2]) not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "source", "target"),
+    [
+        ("Japan will provide aid to Nepal.", "JPN", "NPL"),
+        ("Japan pledged to help Nepal.", "JPN", "NPL"),
+        ("Japan promised aid to Nepal.", "JPN", "NPL"),
+        ("The Indian prime minister will visit Nepal next month.", "IND", "NPL"),
+        ("Iran threatened to attack Israel.", "IRN", "ISR"),
+    ],
+    ids=["will-provide", "pledged-to", "promised", "will-visit", "threatened-to"],
+)
+def test_code_stated_intent_gives_intent_code(code_text, text: str, source: str, target: str) -> None:
+    events = [e for e in code_text(text) if (e.source_country, e.target_country) == (source, target)]
+    assert events
+    assert all(e.root_code in ("03", "13") for e in events), [e.cameo_code for e in events]
+
+
+def test_code_denial_does_not_code_the_denied_action(code_text) -> None:
+    assert all(e.root_code != "19" for e in code_text("Armenia denied that it attacked Azerbaijan."))
+
+
+# ---- the mission's sample story ---------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def seed(shared_dir: Path, coder) -> tuple[dict, list[Event]]:
+    folder = shared_dir / "data" / "seed"
+    expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+    [story] = list(read_stories([folder / expected["story"]]))
+    assert isinstance(story, Story)
+    assert story.date.isoformat() == expected["story_date"]
+    return expected, coder.code(story)
+
+
+def _seed_required() -> list[dict]:
+    path = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed" / "expected.json"
+    if not path.is_file():
+        return []
+    return json.loads(path.read_text(encoding="utf-8"))["required"]
+
+
+@pytest.mark.parametrize("required", _seed_required(),
+                         ids=lambda r: f"{r['source']}-{r['target']}-{r.get('code', r['root'])}")
+def test_seed_story_codes_required_event(seed, required: dict) -> None:
+    _, events = seed
+    assert (required["source"], required["target"], required["root"]) in triples(events), required["why"]
+
+
+def test_seed_story_has_no_conflict_event(seed) -> None:
+    _, events = seed
+    assert [e.cameo_code for e in events if int(e.root_code) >= 10] == []
+
+
+def test_seed_story_actors_are_cambodia_and_japan_only(seed) -> None:
+    _, events = seed
+    countries = {e.source_country for e in events} | {e.target_country for e in events if e.target_code}
+    assert countries <= {"KHM", "JPN"}
