@@ -254,7 +254,9 @@ class _StoryResolver:
         if plural:
             return plural
         if fold_word(head.text) in COUNTERPART_NOUNS:
-            tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
+            located = [t for c in head.children if c.dep_ == "prep" and c.lower_ in ("in", "from")
+                       for t in c.subtree]  # "his counterpart in Nepal"
+            tagged = [(t, self.tags[t.i]) for t in tokens + located if t.i in self.tags]
             return self.resolve_counterpart(head, tagged, sent_index)
         person = self.person_at(head)
         if person is not None:

@@ -53,6 +53,8 @@ NO_TARGET_ROOTS = {"14", "15", "18", "19", "20"}
 STATEMENT_VERBS = {"say", "state", "tell", "announce", "report", "add", "note", "remark", "comment", "declare",
                    "express", "insist", "stress", "emphasize", "emphasise", "describe", "explain", "argue",
                    "acknowledge", "confirm", "assert", "reiterate", "write", "speak"}
+OWN_FORCE_ROOTS = ("08", "15", "07")
+TOPIC_VERBS = {"discuss", "debate", "consider", "review", "address", "examine", "study", "explore"}
 THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
@@ -303,10 +305,19 @@ class _SentenceExtractor:
                 return node
         return None
 
-    def targets(self, verb: Token, code: str, skip: set[int]) -> list[Mention]:
+    def targets(self, verb: Token, code: str, sources: list[Mention]) -> list[Mention]:
+        """Who the action is aimed at: the object, a dative or target preposition, the possessor or a
+        preposition of a nominal object, or the doer of the clause an appeal or demand asks for."""
         passive = self._passive(verb)
         root = code[:2]
-        found: list[Mention] = []
+        countries = {m.actor.country for m in sources}
+
+        def keep(mentions: list[Mention]) -> list[Mention]:
+            # the source's own forces moved or withdrawn are not the target ("massed troops", "withdrew troops")
+            if root in OWN_FORCE_ROOTS:
+                mentions = [m for m in mentions if m.actor.country not in countries]
+            return [m for m in mentions if m not in sources]
+
         objects = [c for c in verb.children
                    if c.dep_ in ("dobj", "dative") or (passive and c.dep_ in ("nsubjpass", "nsubj"))]
         if passive and verb.dep_ == "acl":
@@ -315,8 +326,14 @@ class _SentenceExtractor:
             agents = [p for o in objects for c in o.children if c.dep_ == "prep" and c.lower_ == "by"
                       for p in c.children if p.dep_ == "pobj"]
             return [m for p in agents for m in self.actors(p)]
+        topical = verb.lemma_.lower() in TOPIC_VERBS
+        found: list[Mention] = []
         for obj in objects:
-            found.extend(self.actors(obj))
+            if obj.pos_ == "ADP":  # "provided aid to Fiji": the parser's dative preposition
+                found.extend(m for p in obj.children if p.dep_ == "pobj" for m in self.actors(p))
+            elif not topical:
+                found.extend(self.actors(obj))
+        found = keep(found)
         if found:
             return found
         preps = list(TARGET_PREPS) + (list(VISIT_PREPS) if code in ("042", "043") else [])
@@ -325,20 +342,31 @@ class _SentenceExtractor:
                 if child.dep_ == "prep" and child.lower_ == prep:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
-                            found.extend(self.actors(pobj))
+                            found.extend(self.actors(pobj) or self._noun_targets(pobj, ("with",)))
+            found = keep(found)
             if found:
                 return found
         noun_preps = NOUN_TARGET_PREPS + (CONFLICT_NOUN_PREPS if event_type(code).quad_class >= 3 else ())
-        for obj in objects + [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]:
-            for child in obj.children:
-                if child.dep_ == "poss" and child.i not in skip and child.pos_ != "PRON":
-                    found.extend(self.actors(child))
+        if root in ("02", "10"):
+            noun_preps += ("from", "of")
+        elif root in ("08", "16", "17"):
+            noun_preps += ("on", "against")
+        elif root in ("01", "11"):
+            noun_preps += ("over",)
+        for obj in [o for o in objects if o.pos_ != "ADP"] + [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]:
+            if root in ("02", "10") and obj.dep_ in ("xcomp", "ccomp"):
+                found.extend(m for c in obj.children if c.dep_ in ("nsubj", "nsubjpass") for m in self.actors(c))
+            if not found:
+                for child in obj.children:
+                    if child.dep_ == "poss" and child.pos_ != "PRON":
+                        found.extend(self.actors(child))
             if not found:
                 found.extend(self._noun_targets(obj, noun_preps))
             if not found:
                 for child in obj.children:
                     if child.dep_ in ("dobj",):
                         found.extend(self.actors(child))
+            found = keep(found)
             if found:
                 return found
         return found
@@ -448,10 +476,9 @@ class _SentenceExtractor:
             sources = self.subjects(token)
             if not sources:
                 continue
-            if pattern.code.startswith("02"):
+            if pattern.code.startswith(("02", "10")):
                 pattern = self._appeal_for(token, pattern)
-            skip = {m.start for m in sources}
-            targets = [t for t in self.targets(token, pattern.code, skip) if t not in sources]
+            targets = self.targets(token, pattern.code, sources)
             self._consume_objects(token, pattern.code)
             self.emit(token, sources, targets, pattern.code, pattern.reciprocal, modality)
         for token in self.sent:
@@ -501,7 +528,7 @@ class _SentenceExtractor:
             return
         targets = [m for c in head.children if c.dep_ in ("dobj", "dative") for m in self.actors(c)]
         if not targets:
-            targets = [t for t in self.targets(token, pattern.code, set()) if t not in sources]
+            targets = self.targets(token, pattern.code, sources)
         self.emit(head, sources, targets, pattern.code, False, "intent")
 
     def _appeal_for(self, verb: Token, pattern: VerbPattern) -> VerbPattern:
@@ -520,6 +547,8 @@ class _SentenceExtractor:
                         asked.append(noun.code)
         for code in asked:
             appeal = appeal_code(code)
+            if appeal and pattern.code.startswith("10"):
+                appeal = "10" + appeal[2:] if appeal != "020" else ""
             if appeal and len(appeal) >= len(pattern.code) and appeal != pattern.code:
                 return VerbPattern(appeal, pattern.verb, pattern.words, pattern.reciprocal)
         return pattern
