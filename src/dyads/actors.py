@@ -57,6 +57,7 @@ WEAK_ROLES = {"spokesman", "spokeswoman", "spokesperson", "official", "chief", "
               "representative", "officer", "leader", "director", "secretary"}
 DOMESTIC_SECTORS = {"OPP", "CVL", "REB", "COP", "JUD", "LEG", "LAB", "EDU", "MED", "BUS", "PTY", "AGR", "REF",
                     "HRI", "ELI", "REL", "CRM", "UAF"}
+TITLE_GLUE = {",", "and", "of", "for", "-"}
 NP_MODIFIERS = {"compound", "amod", "poss", "det", "nmod", "nummod", "quantmod", "case", "predet", "npadvmod"}
 OF_PREPS = {"of", "for"}
 LOCATION_KINDS = {CITY}
@@ -264,10 +265,10 @@ class _StoryResolver:
         sector, covers_head = self.sector_and_cover(tokens, head)
         head_tag = self.tags.get(head.i)
         tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
-        if not covers_head and head_tag is None and not self._is_people(head):
-            if not (tagged and self._is_agent_noun(head)) and not (head.pos_ == "PROPN" and (sector or tagged)
-                                                                   and head.ent_type_ in ("PERSON", "ORG", "")):
-                return []
+        titled_name = head.pos_ == "PROPN" and bool(sector or tagged) and head.ent_type_ in ("PERSON", "ORG", "")
+        agent = bool(tagged) and self._is_agent_noun(head)
+        if not (covers_head or head_tag is not None or self._is_people(head) or agent or titled_name):
+            return []
         if tagged and head_tag is None:
             members = self._coordinated_countries(tagged)
             if len(members) > 1:
@@ -304,9 +305,9 @@ class _StoryResolver:
         if first.dep_ not in ("amod", "compound", "nmod"):
             return []
         for token, (entry, _, _) in tagged:
-            if token is first or (token.dep_ == "conj" and token.head.i in {t.i for t, _ in tagged}):
-                if entry.kind in (ADJECTIVE, NAME) and all(e.code[:3] != entry.code[:3] for e in entries):
-                    entries.append(entry)
+            joined = token is first or (token.dep_ == "conj" and token.head.i in {t.i for t, _ in tagged})
+            if joined and entry.kind in (ADJECTIVE, NAME) and all(e.code[:3] != entry.code[:3] for e in entries):
+                entries.append(entry)
         return entries
 
     @staticmethod
@@ -350,7 +351,7 @@ class _StoryResolver:
         i = span.start - 1
         while i >= 0 and span.start - i <= 14:
             t = doc[i]
-            if t.lower_ in HONORIFICS or t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ in (",", "and", "of", "for", "-"):
+            if t.lower_ in HONORIFICS or t.pos_ in ("PROPN", "NOUN", "ADJ") or t.lower_ in TITLE_GLUE:
                 if t.pos_ == "PROPN" and t.ent_type_ == "PERSON" and t.i not in self.tags:
                     break
                 window.insert(0, t)
@@ -419,17 +420,16 @@ class _StoryResolver:
         if lower in PERSONAL:
             people = [s for s in recent if s.person and s.token < head.i]
             subjects = [s for s in people if s.subject]
-            pick = (subjects or people or [None])[-1]
-            if pick is None:
+            chosen = subjects or people
+            if not chosen:
                 return []
-            return [self._mention(head, pick.code, "coreference", pick.name)]
+            return [self._mention(head, chosen[-1].code, "coreference", chosen[-1].name)]
         if lower in NEUTER:
             things = [s for s in recent if not s.person and not s.plural and s.token < head.i]
-            subjects = [s for s in things if s.subject]
-            pick = (subjects or things or [None])[-1]
-            if pick is None:
+            chosen = [s for s in things if s.subject] or things
+            if not chosen:
                 return []
-            return [self._mention(head, pick.code, "coreference", pick.name)]
+            return [self._mention(head, chosen[-1].code, "coreference", chosen[-1].name)]
         if lower in PLURAL:
             groups = [s for s in recent if s.plural and s.token < head.i]
             if groups:

@@ -92,9 +92,9 @@ def code(
     for reject in bad:
         err.print(f"[yellow]rejected[/] {reject.message()}", highlight=False)
     if rejects is not None:
-        with rejects.open("w", encoding="utf-8") as handle:
+        with rejects.open("w", encoding="utf-8") as rejects_file:
             for reject in bad:
-                handle.write(json.dumps(reject.__dict__, ensure_ascii=False) + "\n")
+                rejects_file.write(json.dumps(reject.__dict__, ensure_ascii=False) + "\n")
     try:
         coder = _make_coder(dictionaries, actors, lexicon)
         events: list[Event] = []
@@ -107,7 +107,7 @@ def code(
                 bar.advance(task)
     except DyadsError as exc:
         _fail(str(exc))
-    handle = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
+    handle: Any = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
     try:
         _write_events(events, fmt, handle)
     finally:
@@ -172,8 +172,10 @@ def evaluate(
                 def code_batch(stories: list[Story], coder: Coder = coder) -> list[list[Event]]:
                     return [events for _, events in coder.code_many(stories)]
 
-                score = score_records(path.stem, records, code_batch, progress=lambda n: bar.advance(task, n),
-                                      classify=coder.triggers)
+                def advance(n: int, task: Any = task) -> None:
+                    bar.advance(task, n)
+
+                score = score_records(path.stem, records, code_batch, progress=advance, classify=coder.triggers)
         except DyadsError as exc:
             _fail(str(exc))
         results.append(score.as_dict())

@@ -217,12 +217,12 @@ def _score_one(score: DatasetScore, record: dict[str, Any], events: list[Event],
         if not same_root:
             continue
         score.actor_total += 1
-        best = max(same_root, key=lambda p: ((p[0][:3] == source[:3]) + (p[1][:3] == target[:3]),
-                                             (p[0] == source) + (p[1] == target)))
-        score.actor_hits["source_country"] += best[0][:3] == source[:3]
-        score.actor_hits["target_country"] += best[1][:3] == target[:3]
-        score.actor_hits["source_full"] += best[0] == source
-        score.actor_hits["target_full"] += best[1] == target
+        closest = max(same_root, key=lambda p: ((p[0][:3] == source[:3]) + (p[1][:3] == target[:3]),
+                                                (p[0] == source) + (p[1] == target)))
+        score.actor_hits["source_country"] += closest[0][:3] == source[:3]
+        score.actor_hits["target_country"] += closest[1][:3] == target[:3]
+        score.actor_hits["source_full"] += closest[0] == source
+        score.actor_hits["target_full"] += closest[1] == target
 
 
 def _roots(events: Iterable[tuple[str, str, str]]) -> set[tuple[str, str, str]]:

@@ -190,9 +190,7 @@ class _SentenceExtractor:
                     return None
                 if (dep in ("xcomp", "acl", "acomp", "prep", "pobj", "pcomp") and (
                         head_lemma in INTENT_HEADS or head_lemma in INTENT_NOUNS)) or (
-                        dep == "dobj" and head_lemma in PLEDGE_HEADS):
-                    intent = True
-                elif dep == "ccomp" and head_lemma in THREAT_HEADS:
+                        dep == "dobj" and head_lemma in PLEDGE_HEADS) or dep == "ccomp" and head_lemma in THREAT_HEADS:
                     intent = True
                 elif dep in ("xcomp", "ccomp", "pcomp", "prep", "pobj", "acl", "advcl") and head_lemma in CLAIM_HEADS:
                     if not (head_lemma in ("discuss",) and dep in ("prep", "pobj")):
@@ -407,10 +405,10 @@ class _SentenceExtractor:
             pairs = [(source, None) for source in sources]
         if code == "130" and trigger.i in self.threat_heads:
             return
-        for source, target in pairs:
-            if target is not None and target.actor.code == source.actor.code:
+        for source, aimed_at in pairs:
+            if aimed_at is not None and aimed_at.actor.code == source.actor.code:
                 continue
-            self.out.append(Candidate(self.sent_index, trigger, source, target, code, modality))
+            self.out.append(Candidate(self.sent_index, trigger, source, aimed_at, code, modality))
 
     def implicit_targets(self, trigger: Token, source: Mention, code: str) -> list[Mention]:
         """Targets the clause leaves implicit: a reply ("Bangkok rejected the accusation", "condemned
