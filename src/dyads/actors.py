@@ -108,6 +108,8 @@ def _one_edit(a: str, b: str) -> bool:
 class _StoryResolver:
     def __init__(self, doc: Doc, knowledge: Knowledge) -> None:
         self.doc = doc
+        self.text = doc.text
+        self.words = [t.text for t in doc]
         self.k = knowledge
         self.tags: dict[int, tuple[GazetteerEntry, int, int]] = {}  # token -> (entry, start, end)
         self.persons: dict[str, tuple[str, str]] = {}  # name token (lower) -> (code, full name)
@@ -118,17 +120,19 @@ class _StoryResolver:
 
     # ---- gazetteer -------------------------------------------------------------------------
     def tag_names(self) -> None:
-        doc, k = self.doc, self.k
-        n = len(doc)
+        """Mark every gazetteer name in the story (longest match first)."""
+        k, words = self.k, self.words
+        n = len(words)
         i = 0
         while i < n:
             matched = 0
-            if doc[i].text[:1].isalpha() or doc[i].text[:1] in "'\"":
+            first = words[i][:1]
+            if first.isalpha() or first in "'\"":
                 for length in range(min(k.max_name_tokens, n - i), 0, -1):
-                    entry = k.lookup_name([t.text for t in doc[i:i + length]])
+                    entry = k.lookup_name(words[i:i + length])
                     if entry is None:
                         continue
-                    if entry.kind != ORGANIZATION and length == 1 and self._inside_person(doc[i]):
+                    if entry.kind != ORGANIZATION and length == 1 and self._inside_person(self.doc[i]):
                         break
                     for j in range(i, i + length):
                         self.tags[j] = (entry, i, i + length)
@@ -244,7 +248,7 @@ class _StoryResolver:
         start = min(t.idx for t in tokens)
         end = max(t.idx + len(t.text) for t in tokens)
         country = self.k.country_names.get(code[:3], code[:3])
-        return Mention(self.doc.text[start:end], start, end, Actor(code, name or country), how)
+        return Mention(self.text[start:end], start, end, Actor(code, name or country), how)
 
     def resolve_head(self, head: Token, sent_index: int) -> list[Mention]:
         lower = head.lower_
