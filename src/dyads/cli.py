@@ -144,6 +144,7 @@ def evaluate(
         "--dictionaries", help="Folder of TABARI/PETRARCH dictionaries for the suites' made-up actors. "
                                "A folder of folders named after the gold files picks the matching one.")] = None,
     limit: Annotated[int | None, typer.Option(help="Score only the first N records of each file.")] = None,
+    lexicon: Annotated[list[Path] | None, typer.Option("--lexicon", help="Your own event lexicon YAML.")] = None,
 ) -> None:
     """Code the gold records' texts and score the events against them."""
     from dyads.evaluate import load_gold, score_records
@@ -165,7 +166,7 @@ def evaluate(
             elif any(p.is_file() for p in dictionaries.iterdir()):
                 dict_dirs = (dictionaries,)
         try:
-            coder = Coder(dictionary_dirs=dict_dirs, strict_dictionaries=False)
+            coder = Coder(dictionary_dirs=dict_dirs, strict_dictionaries=False, lexicon_files=tuple(lexicon or ()))
             with _progress(len(records), path.stem) as bar:
                 task = bar.add_task(path.stem, total=len(records))
 

@@ -53,7 +53,7 @@ NO_TARGET_ROOTS = {"14", "15", "18", "19", "20"}
 STATEMENT_VERBS = {"say", "state", "tell", "announce", "report", "add", "note", "remark", "comment", "declare",
                    "express", "insist", "stress", "emphasize", "emphasise", "describe", "explain", "argue",
                    "acknowledge", "confirm", "assert", "reiterate", "write", "speak"}
-OWN_FORCE_ROOTS = ("08", "15", "07")
+OWN_FORCE_ROOTS = ("08", "15", "07", "16")
 TOPIC_VERBS = {"discuss", "debate", "consider", "review", "address", "examine", "study", "explore"}
 THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
@@ -396,7 +396,7 @@ class _SentenceExtractor:
                     pairs.append((source, target))
                     if reciprocal:
                         pairs.append((target, source))
-        elif len(sources) > 1 and (reciprocal or event_type(code).quad_class <= 2):
+        elif len(sources) > 1 and (reciprocal or (event_type(code).quad_class <= 2 and root not in ("01", "02"))):
             for source in sources:
                 for target in sources:
                     if target is not source:
@@ -408,6 +408,8 @@ class _SentenceExtractor:
         for source, aimed_at in pairs:
             if aimed_at is not None and aimed_at.actor.code == source.actor.code:
                 continue
+            if aimed_at is not None and root == "04" and aimed_at.actor.sector == "MED":
+                continue  # speaking to reporters is a statement, not a consultation
             self.out.append(Candidate(self.sent_index, trigger, source, aimed_at, code, modality))
 
     def implicit_targets(self, trigger: Token, source: Mention, code: str) -> list[Mention]:
@@ -460,7 +462,7 @@ class _SentenceExtractor:
             pattern = matched.get(token.i)
             if pattern is None:
                 continue
-            if self._consequence(token, matched):
+            if self._consequence(token, matched) or self._naming(token):
                 continue
             threat = self._threat_head(token, pattern)
             if threat is not None:
@@ -481,6 +483,8 @@ class _SentenceExtractor:
             self.emit(token, sources, targets, pattern.code, pattern.reciprocal, modality)
         for token in self.sent:
             if token.pos_ not in ("NOUN", "PROPN") or token.i in self.consumed:
+                continue
+            if token.ent_type_ == "DATE" or (token.pos_ == "PROPN" and token.i != self.sent.start):
                 continue
             noun_pattern = match_noun(token, self.k)
             if noun_pattern is None:
@@ -550,6 +554,17 @@ class _SentenceExtractor:
             if appeal and len(appeal) >= len(pattern.code) and appeal != pattern.code:
                 return VerbPattern(appeal, pattern.verb, pattern.words, pattern.reciprocal)
         return pattern
+
+    @staticmethod
+    def _naming(verb: Token) -> bool:
+        """'called the bombing a crime', 'described the move as illegal': naming, not an action of its own."""
+        if verb.lemma_.lower() not in ("call", "describe", "term", "label", "brand", "dub"):
+            return False
+        children = list(verb.children)
+        if any(c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "for") for c in children):
+            return False
+        return any(c.dep_ in ("oprd", "attr", "acomp", "ccomp") or (c.dep_ == "prep" and c.lower_ == "as")
+                   for c in children)
 
     @staticmethod
     def _consequence(token: Token, matched: dict[int, VerbPattern]) -> bool:
