@@ -38,7 +38,7 @@ INTENT_NOUNS = {"commitment", "pledge", "promise", "offer", "readiness", "plan",
                 "decision", "agreement", "determination", "proposal", "vow", "aspiration"}
 ASPECTUAL_HEADS = {"begin", "start", "continue", "resume", "keep", "finish", "manage", "stop"}
 CLAIM_HEADS = {"accuse", "deny", "allege", "claim", "reject", "dismiss", "blame", "charge", "suspect", "fear",
-               "doubt", "rumor", "rumour", "report", "urge", "ask", "call", "demand", "invite", "hope", "want",
+               "doubt", "rumor", "rumour", "urge", "ask", "call", "demand", "invite", "hope", "want",
                "wish", "consider", "discuss", "seek", "refuse", "decline", "need", "try", "attempt",
                "condemn", "criticize", "criticise", "protest", "request", "encourage", "press",
                "oppose", "fail", "avoid", "question", "deplore"}
@@ -335,12 +335,17 @@ class _SentenceExtractor:
         if found:
             return found
         preps = list(TARGET_PREPS) + (list(VISIT_PREPS) if code in ("042", "043") else [])
+        nominal = [o for o in objects if o.pos_ in ("NOUN", "PROPN") and not self.index.actors_at(o.i)]
         for prep in preps:
             for child in verb.children:
                 if child.dep_ == "prep" and child.lower_ == prep:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
                             found.extend(self.actors(pobj) or self._noun_targets(pobj, ("with",)))
+            if found and prep in NOUN_TARGET_PREPS:
+                # "held talks with X in Gaza and with Y": the same preposition on the object noun too
+                for noun in nominal:
+                    found.extend(m for m in self._noun_targets(noun, (prep,)) if m not in found)
             found = keep(found)
             if found:
                 return found
