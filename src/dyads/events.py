@@ -21,8 +21,8 @@ from typing import Any
 
 from dyads.actors import ActorIndex
 from dyads.lexicons import Knowledge, NounPattern, VerbPattern, fold_word
-from dyads.model import Mention
-from dyads.ontology import appeal_code, event_type, intent_code
+from dyads.model import Actor, Mention
+from dyads.ontology import appeal_code, event_type, intent_code, refusal_code
 
 Token = Any
 Doc = Any
@@ -55,6 +55,7 @@ STATEMENT_VERBS = {"say", "state", "tell", "announce", "report", "add", "note", 
                    "acknowledge", "confirm", "assert", "reiterate", "write", "speak"}
 OWN_FORCE_ROOTS = ("08", "15", "07", "16")
 TOPIC_VERBS = {"discuss", "debate", "consider", "review", "address", "examine", "study", "explore"}
+REFUSAL_HEADS = {"refuse", "decline"}
 THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
@@ -160,9 +161,16 @@ class _SentenceExtractor:
         return any(c.dep_ == "det" and c.lower_ == "no" for c in token.children)
 
     def modality(self, trigger: Token) -> str | None:
-        """'asserted', 'intent', or None when the clause is negated, hypothetical or a claim."""
+        """'asserted', 'intent', 'refusal' ("will not withdraw", "refused to release"), or None when the
+        clause is negated, hypothetical, a purpose or a claim."""
         if self._negated(trigger):
-            return None
+            future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "wo", "shall") for c in trigger.children)
+            return "refusal" if future else None
+        if trigger.dep_ in ("xcomp", "advcl") and trigger.head.lemma_.lower() in REFUSAL_HEADS \
+                and not self._negated(trigger.head):
+            return "refusal"
+        if trigger.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children):
+            return None  # a purpose ("summoned the envoy to protest"): the main clause is the event
         intent = False
         for child in trigger.children:
             if child.dep_ in ("aux", "auxpass"):
@@ -391,17 +399,29 @@ class _SentenceExtractor:
             if not intended:
                 return
             code = intended
+        elif modality == "refusal":
+            refused = refusal_code(code)
+            if not refused:
+                return
+            code, modality = refused, "asserted"
         root = code[:2]
+        pairs: list[tuple[Mention, Mention | None]] = []
+        mutual = reciprocal or (event_type(code).quad_class <= 2 and root not in ("01", "02"))
         if not targets and len(sources) == 1:
             targets = self.implicit_targets(trigger, sources[0], code)
-        pairs: list[tuple[Mention, Mention | None]] = []
-        if targets:
+        if not targets and len(sources) > 1 and not mutual:
+            # co-authors of a reply or an appeal ("the GCC and the Arab League condemned the visit")
+            pairs = [(source, implicit) for source in sources
+                     for implicit in self.implicit_targets(trigger, source, code)]
+        if pairs:
+            pass
+        elif targets:
             for source in sources:
                 for target in targets:
                     pairs.append((source, target))
                     if reciprocal:
                         pairs.append((target, source))
-        elif len(sources) > 1 and (reciprocal or (event_type(code).quad_class <= 2 and root not in ("01", "02"))):
+        elif len(sources) > 1 and mutual:
             for source in sources:
                 for target in sources:
                     if target is not source:
@@ -419,8 +439,9 @@ class _SentenceExtractor:
 
     def implicit_targets(self, trigger: Token, source: Mention, code: str) -> list[Mention]:
         """Targets the clause leaves implicit: a reply ("Bangkok rejected the accusation", "condemned
-        the attack") answers whoever last acted against the source, or whoever carried out the attack
-        it names; a cooperative statement in a two-party story is addressed to the other party."""
+        the attack") answers whoever did the act it names, or last acted against the source; a protest
+        with no one named is against the protesters' own government; in a story between two main
+        parties, an act by one of them is aimed at the other, and a third party's at both."""
         country = source.actor.country
         if code.startswith(REPLY_CODES):
             objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
@@ -441,10 +462,13 @@ class _SentenceExtractor:
                 if not violent and earlier.target is not None and earlier.target.actor.country == country:
                     return [other]
             return []
+        if code.startswith("14") and source.actor.sector != "GOV" and country not in ("---", "IGO", "NGO", "IMG"):
+            # protest aimed at no one named: against the protesters' own government
+            return [Mention("", source.start, source.start, Actor(country + "GOV", source.actor.name), "implicit")]
         if event_type(code).quad_class <= 2 and len(self.index.main_countries) == 2 \
                 and country not in self.index.main_countries:
             return [self.index.main_codes[c] for c in self.index.main_countries]
-        if event_type(code).quad_class == 1 and len(self.index.main_countries) == 2 \
+        if len(self.index.main_countries) == 2 \
                 and country in self.index.main_countries:
             other_country = next(c for c in self.index.main_countries if c != country)
             return [self.index.main_codes[other_country]]

@@ -38,6 +38,15 @@ _APPEAL_OF = {
 }
 
 
+# Action code (prefix) -> the refusal of it ("would not withdraw" 087 -> 1246). Longest prefix wins.
+_REFUSAL_OF = {
+    "03": "120", "04": "125", "036": "125", "045": "126", "057": "127", "05": "120", "06": "121", "061": "1211",
+    "062": "1212", "063": "1213", "064": "1214", "07": "122", "071": "1221", "072": "1222", "073": "1223",
+    "074": "1224", "08": "124", "081": "1241", "082": "1242", "083": "123", "0831": "1231", "0832": "1232",
+    "0833": "1233", "0834": "1234", "084": "1243", "085": "1244", "086": "1245", "087": "1246",
+}
+
+
 @dataclass(frozen=True)
 class EventType:
     """One CAMEO event code and what it means."""
@@ -97,6 +106,15 @@ def appeal_code(code: str) -> str:
         appeal = _APPEAL_OF.get(code[:length])
         if appeal is not None:
             return appeal
+    return ""
+
+
+def refusal_code(code: str) -> str:
+    """The 'reject / refuse to' code for a cooperative action code, or "" when CAMEO has none."""
+    for length in (4, 3, 2):
+        refusal = _REFUSAL_OF.get(code[:length])
+        if refusal is not None:
+            return refusal
     return ""
 
 

@@ -144,7 +144,7 @@ def build_event(story: Story, doc: Any, candidate: Candidate) -> Event:
         target_sector=target.actor.sector if target else "",
         target_name=target.actor.name if target else "",
         target_text=target.text if target else "",
-        target_span=(target.start, target.end) if target else None,
+        target_span=(target.start, target.end) if target and target.how != "implicit" else None,
         cameo_code=info.code,
         root_code=info.root,
         event_name=info.name,
