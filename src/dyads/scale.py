@@ -16,7 +16,11 @@ _WORKER_CODER: Coder | None = None
 
 
 def _init_worker(coder: Coder) -> None:
+    """One coder per worker process; BLAS limited to one thread so workers don't fight over cores."""
     global _WORKER_CODER
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=1)
     _WORKER_CODER = coder
 
 
