@@ -61,22 +61,39 @@ def actors(tmp_path: Path) -> tuple[Knowledge, int]:
 
 
 @pytest.mark.parametrize(
-    ("words", "code"),
+    ("words", "day", "code"),
     [
-        (["Ruritania"], "RUR"),
-        (["RURITANIAN"], "RUR"),
-        (["kingdom", "of", "Ruritania"], "RUR"),
-        (["Rudolf", "Rassendyll"], "RURELI"),
-        (["Black", "Michael"], "RURREB"),
-        (["Freedonia"], "FRD"),
+        (["Ruritania"], None, "RUR"),
+        (["RURITANIAN"], None, "RUR"),
+        (["kingdom", "of", "Ruritania"], None, "RUR"),
+        (["Rudolf", "Rassendyll"], dt.date(2018, 6, 1), "RURGOV"),
+        (["Rudolf", "Rassendyll"], dt.date(2019, 6, 1), "RURELI"),
+        (["Black", "Michael"], dt.date(2018, 6, 1), "RURREB"),
+        (["Black", "Michael"], dt.date(2017, 6, 1), "---"),
+        (["Freedonia"], None, "FRD"),
     ],
-    ids=["name", "synonym", "multiword-synonym", "undated-code-wins", "only-dated-code", "trailing-comment"],
+    ids=["name", "synonym", "multiword-synonym", "dated-code-in-range", "undated-code-outside-range",
+         "only-dated-code-in-range", "only-dated-code-outside-range", "trailing-comment"],
 )
 def test_load_actor_file_hand_written_entries(actors: tuple[Knowledge, int], words: list[str],
-                                              code: str) -> None:
+                                              day: dt.date | None, code: str) -> None:
     knowledge, _ = actors
     entry = knowledge.lookup_name(words)
-    assert entry is not None and entry.code == code
+    assert entry is not None and entry.code_on(day) == code
+
+
+def test_dated_dictionary_actor_codes_by_story_date(tmp_path: Path) -> None:
+    from dyads.pipeline import Coder
+
+    directory = tmp_path / "dicts"
+    directory.mkdir()
+    write(directory / "test.actors", ACTORS)
+    coder = Coder(dictionary_dirs=(directory,))
+    text = "Rudolf Rassendyll condemned Freedonia."
+    in_office = coder.code(Story(id="a", date=dt.date(2018, 5, 1), text=text))
+    retired = coder.code(Story(id="b", date=dt.date(2019, 5, 1), text=text))
+    assert {(e.source_code, e.target_code) for e in in_office} == {("RURGOV", "FRD")}
+    assert {(e.source_code, e.target_code) for e in retired} == {("RURELI", "FRD")}
 
 
 def test_load_actor_file_counts_names_and_synonyms(actors: tuple[Knowledge, int]) -> None:
@@ -134,3 +151,20 @@ def test_coder_codes_dictionary_actors(tmp_path: Path) -> None:
     story = Story(id="d", date=dt.date(2021, 3, 10), text="Ruritania condemned Freedonia on Monday.")
     events = coder.code(story)
     assert ("RUR", "FRD", "11") in {(e.source_country, e.target_country, e.root_code) for e in events}
+
+
+def test_user_actor_table_with_dates(tmp_path: Path) -> None:
+    table = write(tmp_path / "people.csv", "name,code,from,to\nAnna Kowalska,POLGOV,2019-01-01,2021-12-31\n"
+                                           "Anna Kowalska,POLOPP,2022-01-01,\n")
+    coder = Coder(actor_files=(table,))
+    text = "Anna Kowalska praised Lithuania."
+    early = coder.code(Story(id="a", date=dt.date(2020, 3, 1), text=text))
+    late = coder.code(Story(id="b", date=dt.date(2023, 3, 1), text=text))
+    assert {e.source_code for e in early} == {"POLGOV"}
+    assert {e.source_code for e in late} == {"POLOPP"}
+
+
+def test_user_actor_table_bad_date_names_file(tmp_path: Path) -> None:
+    table = write(tmp_path / "people.csv", "name,code,from,to\nAnna Kowalska,POLGOV,last year,\n")
+    with pytest.raises(ConfigError, match=r"people\.csv:2.*bad date"):
+        Coder(actor_files=(table,)).knowledge

@@ -16,10 +16,11 @@ How a phrase is resolved, in order:
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from dyads.lexicons import (
@@ -106,7 +107,8 @@ def _one_edit(a: str, b: str) -> bool:
 
 
 class _StoryResolver:
-    def __init__(self, doc: Doc, knowledge: Knowledge) -> None:
+    def __init__(self, doc: Doc, knowledge: Knowledge, story_date: dt.date | None = None) -> None:
+        self.story_date = story_date
         self.doc = doc
         self.text = doc.text
         self.words = [t.text for t in doc]
@@ -132,6 +134,10 @@ class _StoryResolver:
                     entry = k.lookup_name(words[i:i + length])
                     if entry is None:
                         continue
+                    if entry.periods:  # a dated role: the code in force on the story's date
+                        entry = replace(entry, code=entry.code_on(self.story_date), periods=())
+                    if entry.code == "---":
+                        break
                     if entry.kind != ORGANIZATION and length == 1 and self._inside_person(self.doc[i]):
                         break
                     for j in range(i, i + length):
@@ -531,8 +537,10 @@ def dateline_country(place: str, knowledge: Knowledge, tokenize: Any) -> str:
     return ""
 
 
-def resolve_actors(doc: Doc, knowledge: Knowledge, *, dateline_country: str = "") -> ActorIndex:
-    """Resolve every actor mention of a parsed story (the dateline, if any, masked out of the doc)."""
-    resolver = _StoryResolver(doc, knowledge)
+def resolve_actors(doc: Doc, knowledge: Knowledge, *, dateline_country: str = "",
+                   story_date: dt.date | None = None) -> ActorIndex:
+    """Resolve every actor mention of a parsed story (the dateline, if any, masked out of the doc);
+    date-bounded dictionary entries take the code in force on `story_date`."""
+    resolver = _StoryResolver(doc, knowledge, story_date)
     resolver.index.dateline_country = dateline_country
     return resolver.resolve()

@@ -11,13 +11,15 @@ Names are matched case-insensitively, underscores standing for spaces.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 from dyads.errors import ConfigError
-from dyads.lexicons import DICTIONARY, GazetteerEntry, Knowledge
+from dyads.lexicons import DICTIONARY, GazetteerEntry, Knowledge, Period
 
 _CODE_BLOCK = re.compile(r"\[([^\]]*)\]")
+_ACTOR_CODE = re.compile(r"(?:[A-Z0-9]{3}|---)(?:[A-Z0-9]{3})*")
 _SUBST = re.compile(r"^!(\w+)!\s*=\s*(.+)$")
 
 
@@ -27,18 +29,39 @@ def _clean_name(raw: str) -> list[str]:
     return [w for w in name.split() if w]
 
 
-def _first_code(blocks: list[str]) -> str:
-    """The undated code of an actor line, or the first code when all are dated."""
-    codes = []
+def _two_digit_date(text: str) -> dt.date:
+    """TABARI/PETRARCH YYMMDD: 50-99 are 19xx, 00-49 are 20xx."""
+    year = int(text[:2])
+    return dt.date(1900 + year if year >= 50 else 2000 + year, int(text[2:4]), int(text[4:6]))
+
+
+def _codes(blocks: list[str]) -> tuple[str, tuple[Period, ...]]:
+    """The undated code and the date-bounded codes of an actor line: `[USAGOV 450703-470121]`,
+    `[USAGOV <011214]` (until), `[USAGOV >011214]` (from)."""
+    undated = ""
+    periods: list[Period] = []
     for block in blocks:
         parts = block.split()
         if not parts:
             continue
-        codes.append((parts[0].upper().lstrip("~"), len(parts) > 1))
-    undated = [c for c, dated in codes if not dated and c != "---"]
-    if undated:
-        return undated[0]
-    return codes[0][0] if codes else ""
+        code = parts[0].upper().lstrip("~")
+        if len(parts) == 1:
+            undated = undated or code
+            continue
+        span = parts[1]
+        try:
+            if span.startswith("<"):
+                periods.append((code, None, _two_digit_date(span[1:])))
+            elif span.startswith(">"):
+                periods.append((code, _two_digit_date(span[1:]), None))
+            else:
+                start, end = span.split("-")
+                periods.append((code, _two_digit_date(start), _two_digit_date(end)))
+        except ValueError as exc:
+            raise ValueError(f"bad date range {span!r}") from exc
+    if not undated:
+        undated = "---" if periods else ""
+    return undated, tuple(periods)
 
 
 def _problem(message: str, *, strict: bool, knowledge: Knowledge) -> None:
@@ -71,14 +94,20 @@ def load_actor_file(knowledge: Knowledge, path: Path, *, strict: bool = True) ->
         words = _clean_name(name)
         if not words:
             continue
-        code = _first_code(blocks)
         if not blocks:
             continue
-        if not re.fullmatch(r"(?:[A-Z0-9]{3}|---)(?:[A-Z0-9]{3})*", code):
-            _problem(f"{path}:{line_no}: bad actor code {code!r}", strict=strict, knowledge=knowledge)
+        try:
+            code, periods = _codes(blocks)
+        except ValueError as exc:
+            _problem(f"{path}:{line_no}: {exc}", strict=strict, knowledge=knowledge)
+            continue
+        bad = [c for c in [code, *(p[0] for p in periods)] if not _ACTOR_CODE.fullmatch(c)]
+        if bad:
+            _problem(f"{path}:{line_no}: bad actor code {bad[0]!r}", strict=strict, knowledge=knowledge)
             continue
         last_code = code
-        knowledge.add_name(words, GazetteerEntry(code, DICTIONARY, " ".join(words)), fold_case=True)
+        entry = GazetteerEntry(code, DICTIONARY, " ".join(words), periods)
+        knowledge.add_name(words, entry, fold_case=True)
         added += 1
     return added
 

@@ -8,6 +8,8 @@ event lexicon, ready for fast lookup.
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -38,11 +40,25 @@ def fold_word(word: str) -> str:
     return word
 
 
+Period = tuple[str, dt.date | None, dt.date | None]  # (code, first day, last day); None = open
+
+
 @dataclass(frozen=True)
 class GazetteerEntry:
+    """A name's actor code; `periods` give date-bounded codes (a person's office), `code` applies
+    outside them ("---" = not an actor then)."""
+
     code: str
     kind: str
     name: str  # canonical readable name
+    periods: tuple[Period, ...] = ()
+
+    def code_on(self, day: dt.date | None) -> str:
+        if day is not None:
+            for code, first, last in self.periods:
+                if (first is None or day >= first) and (last is None or day <= last):
+                    return code
+        return self.code
 
 
 @dataclass(frozen=True)
@@ -88,7 +104,11 @@ class Knowledge:
         if not key:
             return
         if fold_case:
-            self.gazetteer_folded[tuple(t.lower() for t in key)] = entry
+            folded = tuple(t.lower() for t in key)
+            known = self.gazetteer_folded.get(folded)
+            if known is not None and entry.periods:  # more dated codes for a name already known
+                entry = GazetteerEntry(known.code, known.kind, known.name, known.periods + entry.periods)
+            self.gazetteer_folded[folded] = entry
         else:
             self.gazetteer.setdefault(key, entry)
             upper = tuple(t.upper() for t in key)
@@ -162,8 +182,38 @@ def add_organizations(knowledge: Knowledge, data: Any, origin: str, tokenize: To
             raise ConfigError(f"{where}: each organization needs a code")
         code = _check_actor(str(item["code"]), where)
         names = _strings(item.get("names"), where)
+        first, last = _date(item.get("from"), where), _date(item.get("to"), where)
         for text in names:
-            knowledge.add_name(tokenize(text), GazetteerEntry(code, ORGANIZATION, names[0]))
+            if first or last:  # a dated role: the name is this actor only within the dates
+                entry = GazetteerEntry("---", DICTIONARY, names[0], ((code, first, last),))
+                knowledge.add_name(tokenize(text), entry, fold_case=True)
+            else:
+                knowledge.add_name(tokenize(text), GazetteerEntry(code, ORGANIZATION, names[0]))
+
+
+def _date(value: Any, where: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError as exc:
+        raise ConfigError(f"{where}: bad date {value!r}: use YYYY-MM-DD") from exc
+
+
+def add_actor_table(knowledge: Knowledge, path: Path, tokenize: Tokenizer) -> None:
+    """A CSV of actors: columns name, code, and optional from, to (YYYY-MM-DD)."""
+    try:
+        rows = list(csv.DictReader(path.read_text(encoding="utf-8").splitlines()))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read actor table: {exc}") from exc
+    for line_no, row in enumerate(rows, start=2):
+        where = f"{path}:{line_no}"
+        if not row.get("name") or not row.get("code"):
+            raise ConfigError(f"{where}: each row needs a name and a code")
+        item = {"code": row["code"].strip(), "names": [row["name"]], "from": row.get("from"), "to": row.get("to")}
+        add_organizations(knowledge, [item], where, tokenize)
 
 
 def add_sectors(knowledge: Knowledge, data: Any, origin: str, tokenize: Tokenizer) -> None:
@@ -217,6 +267,9 @@ def build_knowledge(
     for directory in dictionary_dirs:
         load_dictionary_dir(knowledge, Path(directory), strict=strict_dictionaries)
     for path in actor_files:
+        if Path(path).suffix.lower() == ".csv":
+            add_actor_table(knowledge, Path(path), tokenize)
+            continue
         data = _read_yaml(path)
         if isinstance(data, dict):
             add_countries(knowledge, data.get("countries", []), str(path), tokenize)

@@ -100,7 +100,7 @@ class Coder:
             from dyads.nlp import tokenize_words
 
             country = dateline_country(dateline[2], knowledge, tokenize_words)
-        index = resolve_actors(doc, knowledge, dateline_country=country)
+        index = resolve_actors(doc, knowledge, dateline_country=country, story_date=story.date)
         events: list[Event] = []
         seen: set[tuple[str, str, str]] = set()
         for candidate in extract_events(doc, index, knowledge):
