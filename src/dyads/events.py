@@ -98,6 +98,8 @@ def _bag(verb: Token) -> set[str]:
             for grand in child.children:
                 if grand.dep_ in ("dobj", "prt"):
                     words.update(_noun_words(grand))
+        elif dep == "advmod":  # "sexually assaulted", "stepped down"
+            words.add(child.lower_)
     return words
 
 
@@ -110,14 +112,32 @@ def _noun_words(token: Token, depth: int = 0) -> set[str]:
             words.add(child.lemma_.lower())
             words.add(child.lower_)
         elif child.dep_ == "prep" and child.lower_ == "of" and depth == 0:
+            words.add("of")
             for grand in child.children:
                 if grand.dep_ == "pobj":
                     words.update(_noun_words(grand, 1))
     return words
 
 
-def match_verb(verb: Token, knowledge: Knowledge) -> VerbPattern | None:
+def _verb_patterns(verb: Token, knowledge: Knowledge) -> list[VerbPattern]:
+    """Patterns for the verb's lemma, or for a base form guessed from its text when the lemmatizer
+    errs ("staged" -> "stag")."""
     patterns = knowledge.verbs.get(verb.lemma_.lower())
+    if patterns:
+        return patterns
+    text = verb.lower_
+    for suffix, add in (("ed", ""), ("d", ""), ("ing", ""), ("ing", "e"), ("es", ""), ("s", "")):
+        if text.endswith(suffix) and len(text) > len(suffix) + 2:
+            found = knowledge.verbs.get(text[: -len(suffix)] + add)
+            if found:
+                return found
+    return []
+
+
+def match_verb(verb: Token, knowledge: Knowledge, actor_at: Any = None) -> VerbPattern | None:
+    """The most specific lexicon pattern the verb and its dependents match. In a pattern, "@" requires
+    an object that is an actor (`actor_at(token_index)`; any object when no actor index is given)."""
+    patterns = _verb_patterns(verb, knowledge)
     if not patterns:
         return None
     bag = None
@@ -126,6 +146,10 @@ def match_verb(verb: Token, knowledge: Knowledge) -> VerbPattern | None:
             return pattern
         if bag is None:
             bag = _bag(verb)
+            passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+            objects = [c for c in verb.children if c.dep_ in ("dobj", "dative") or (passive and c.dep_ == "nsubjpass")]
+            if any(actor_at(o.i) for o in objects) if actor_at else objects:
+                bag.add("@")
         if all(w == "*" or w in bag for w in pattern.words):
             return pattern
     return None
@@ -484,7 +508,7 @@ class _SentenceExtractor:
             if token.ent_type_ == "DATE" or (token.text[:1].isupper() and token.i != self.sent.start
                                               and not token.text.isupper()):
                 continue
-            pattern = match_verb(token, self.k)
+            pattern = match_verb(token, self.k, self.index.actors_at)
             if pattern is not None:
                 matched[token.i] = pattern
         for token in self.sent:
