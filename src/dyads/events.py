@@ -242,7 +242,8 @@ class _SentenceExtractor:
         found = list(self.index.actors_at(token.i))
         members = list(token.conjuncts)
         for child in token.children:
-            if child.dep_ == "appos":
+            if child.dep_ == "appos":  # "the US, Russia and Switzerland" parsed as an apposition
+                members.append(child)
                 members.extend(child.conjuncts)
         for member in members:
             if member.i > token.i:

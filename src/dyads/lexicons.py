@@ -100,19 +100,19 @@ class Knowledge:
     warnings: list[str] = field(default_factory=list)  # skipped lines of lenient dictionary loads
 
     def add_name(self, tokens: Sequence[str], entry: GazetteerEntry, *, fold_case: bool = False) -> None:
+        """Add a name. The first entry for a name wins, except that dated entries for the same name
+        merge their periods (a person's successive offices)."""
         key = tuple(tokens)
         if not key:
             return
-        if fold_case:
-            folded = tuple(t.lower() for t in key)
-            known = self.gazetteer_folded.get(folded)
-            if known is not None and entry.periods:  # more dated codes for a name already known
-                entry = GazetteerEntry(known.code, known.kind, known.name, known.periods + entry.periods)
-            self.gazetteer_folded[folded] = entry
-        else:
-            self.gazetteer.setdefault(key, entry)
-            upper = tuple(t.upper() for t in key)
-            self.gazetteer.setdefault(upper, entry)
+        keys = [(self.gazetteer_folded, tuple(t.lower() for t in key))] if fold_case else [
+            (self.gazetteer, key), (self.gazetteer, tuple(t.upper() for t in key))]
+        for table, name in keys:
+            known = table.get(name)
+            if known is None:
+                table[name] = entry
+            elif entry.periods and known.code == "---":
+                table[name] = GazetteerEntry(known.code, known.kind, known.name, known.periods + entry.periods)
         self.max_name_tokens = max(self.max_name_tokens, len(key))
 
     def add_sector(self, phrase: Sequence[str], sector: str) -> None:
@@ -186,7 +186,7 @@ def add_organizations(knowledge: Knowledge, data: Any, origin: str, tokenize: To
         for text in names:
             if first or last:  # a dated role: the name is this actor only within the dates
                 entry = GazetteerEntry("---", DICTIONARY, names[0], ((code, first, last),))
-                knowledge.add_name(tokenize(text), entry, fold_case=True)
+                knowledge.add_name(tokenize(text), entry)
             else:
                 knowledge.add_name(tokenize(text), GazetteerEntry(code, ORGANIZATION, names[0]))
 
@@ -279,6 +279,7 @@ def build_knowledge(
             add_organizations(knowledge, data, str(path), tokenize)
     add_organizations(knowledge, _read_yaml("organizations.yaml", _resource_text("organizations.yaml")),
                       "organizations.yaml", tokenize)
+    add_organizations(knowledge, _read_yaml("persons.yaml", _resource_text("persons.yaml")), "persons.yaml", tokenize)
     add_countries(knowledge, _read_yaml("countries.yaml", _resource_text("countries.yaml")),
                   "countries.yaml", tokenize)
     for path in lexicon_files:
