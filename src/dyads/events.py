@@ -168,8 +168,9 @@ def match_noun(noun: Token, knowledge: Knowledge) -> NounPattern | None:
 
 class _SentenceExtractor:
     def __init__(self, sent: Any, sent_index: int, index: ActorIndex, knowledge: Knowledge,
-                 earlier: list[Candidate]) -> None:
+                 earlier: list[Candidate], sightings: list[Candidate]) -> None:
         self.earlier = earlier
+        self.sightings = sightings  # acts seen with a source but no target: what replies may refer to
         self.sent = sent
         self.sent_index = sent_index
         self.index = index
@@ -455,12 +456,50 @@ class _SentenceExtractor:
             pairs = [(source, None) for source in sources]
         if code == "130" and trigger.i in self.threat_heads:
             return
+        if not pairs:
+            self.sightings.extend(Candidate(self.sent_index, trigger, source, None, code, modality) for source in sources)
         for source, aimed_at in pairs:
             if aimed_at is not None and aimed_at.actor.code == source.actor.code:
                 continue
             if aimed_at is not None and root == "04" and aimed_at.actor.sector == "MED":
                 continue  # speaking to reporters is a statement, not a consultation
             self.out.append(Candidate(self.sent_index, trigger, source, aimed_at, code, modality))
+
+    def _sight(self, trigger: Token, sources: list[Mention], code: str) -> None:
+        """Remember an act mentioned but not coded (negated, claimed, hypothetical): later replies may
+        name it ("rejected the accusation", "condemned the visit")."""
+        self.sightings.extend(Candidate(self.sent_index, trigger, m, None, code, "asserted") for m in sources)
+
+    def reply_target(self, trigger: Token, source: Mention) -> list[Mention]:
+        """Whom a reply answers: the doer named with the act it objects to ("the visit by X", "X's
+        move"), else the doer of the latest such act in the story, else the latest actor who acted
+        against the source."""
+        country = source.actor.country
+        objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+        history = sorted(self.earlier + self.out + self.sightings, key=lambda c: c.trigger.i)
+        for obj in objects:
+            doers = [m for c in obj.children if c.dep_ == "poss" and c.pos_ != "PRON" for m in self.actors(c)]
+            doers += [m for c in obj.children if c.dep_ == "prep" and c.lower_ == "by"
+                      for p in c.children if p.dep_ == "pobj" for m in self.actors(p)]
+            doers = [m for m in doers if m.actor.code != source.actor.code]
+            if doers:
+                return doers
+            named = match_noun(obj, self.k)
+            if named is None:
+                continue
+            for earlier in reversed(history):
+                if earlier.code[:2] == named.code[:2] and earlier.source.actor.code != source.actor.code:
+                    return [earlier.source]
+        violent = any(fold_word(o.text) in VIOLENT_NOUNS for o in objects)
+        for earlier in reversed(history):
+            other = earlier.source
+            if other.actor.code == source.actor.code or (not violent and other.actor.country == country):
+                continue
+            if violent and event_type(earlier.code).quad_class == 4:
+                return [other]
+            if not violent and earlier.target is not None and earlier.target.actor.country == country:
+                return [other]
+        return []
 
     def implicit_targets(self, trigger: Token, source: Mention, code: str) -> list[Mention]:
         """Targets the clause leaves implicit: a reply ("Bangkok rejected the accusation", "condemned
@@ -469,24 +508,11 @@ class _SentenceExtractor:
         parties, an act by one of them is aimed at the other, and a third party's at both."""
         country = source.actor.country
         if code.startswith(REPLY_CODES):
-            objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
-            for obj in objects:
-                named = match_noun(obj, self.k)
-                if named is None:
-                    continue
-                for earlier in reversed(self.earlier + self.out):
-                    if earlier.code[:2] == named.code[:2] and earlier.source.actor.code != source.actor.code:
-                        return [earlier.source]
-            violent = any(fold_word(o.text) in VIOLENT_NOUNS for o in objects)
-            for earlier in reversed(self.earlier + self.out):
-                other = earlier.source
-                if other.actor.code == source.actor.code or (not violent and other.actor.country == country):
-                    continue
-                if violent and event_type(earlier.code).quad_class == 4:
-                    return [other]
-                if not violent and earlier.target is not None and earlier.target.actor.country == country:
-                    return [other]
-            return []
+            found = self.reply_target(trigger, source)
+            if found:
+                return found
+            if not code.startswith(("02", "0256", "1056")):
+                return []
         if code.startswith("14") and source.actor.sector != "GOV" and country not in ("---", "IGO", "NGO", "IMG"):
             # protest aimed at no one named: against the protesters' own government
             return [Mention("", source.start, source.start, Actor(country + "GOV", source.actor.name), "implicit")]
@@ -526,6 +552,7 @@ class _SentenceExtractor:
             modality = self.modality(token)
             if modality is None:
                 self._consume_objects(token)
+                self._sight(token, self.subjects(token), pattern.code)
                 continue
             sources = self.subjects(token)
             if not sources:
@@ -547,6 +574,7 @@ class _SentenceExtractor:
                 continue
             modality = self.modality(token)
             if modality is None:
+                self._sight(token, self.owner(token), noun_pattern.code)
                 continue
             sources = self.owner(token)
             between = self._noun_targets(token, ("between",))
@@ -669,6 +697,7 @@ def find_triggers(doc: Doc, knowledge: Knowledge) -> list[str]:
 def extract_events(doc: Doc, index: ActorIndex, knowledge: Knowledge) -> list[Candidate]:
     """All candidate events of a story, in text order."""
     found: list[Candidate] = []
+    sightings: list[Candidate] = []
     for sent_index, sent in enumerate(doc.sents):
-        found.extend(_SentenceExtractor(sent, sent_index, index, knowledge, found).run())
+        found.extend(_SentenceExtractor(sent, sent_index, index, knowledge, found, sightings).run())
     return found
