@@ -108,7 +108,7 @@ def _noun_words(token: Token, depth: int = 0) -> set[str]:
     ("three hours of talks", "a round of negotiations")."""
     words = {token.lemma_.lower(), token.lower_}
     for child in token.children:
-        if child.dep_ in ("compound", "amod", "nmod"):
+        if child.dep_ in ("compound", "amod", "nmod", "nummod", "quantmod"):
             words.add(child.lemma_.lower())
             words.add(child.lower_)
         elif child.dep_ == "prep" and child.lower_ == "of" and depth == 0:
@@ -662,7 +662,7 @@ class _SentenceExtractor:
         events of their own."""
         for child in verb.children:
             if child.dep_ in ("dobj", "nsubjpass", "attr"):
-                self.consumed.add(child.i)
+                self.consumed.update(t.i for t in child.subtree)
                 self.consumed.update(c.i for c in child.conjuncts)
             elif child.dep_ == "prep" and code:
                 for pobj in child.children:
