@@ -16,6 +16,7 @@ The mechanism, per sentence:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,6 +57,8 @@ STATEMENT_VERBS = {"say", "state", "tell", "announce", "report", "add", "note", 
 OWN_FORCE_ROOTS = ("08", "15", "07", "16")
 TOPIC_VERBS = {"discuss", "debate", "consider", "review", "address", "examine", "study", "explore"}
 REFUSAL_HEADS = {"refuse", "decline"}
+AERIAL = re.compile(r"\b(aircraft|warplanes?|jets?|planes?|drones?|helicopters?|air force|bombers?|gunships?)\b",
+                    re.I)
 THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
@@ -431,6 +434,8 @@ class _SentenceExtractor:
                 return
             code, modality = refused, "asserted"
         root = code[:2]
+        if root == "19" and code != "195" and any(AERIAL.search(m.text) for m in sources):
+            code = "195"  # fighting from the air
         pairs: list[tuple[Mention, Mention | None]] = []
         mutual = reciprocal or (event_type(code).quad_class <= 2 and root not in ("01", "02"))
         if not targets and len(sources) == 1:
@@ -464,6 +469,23 @@ class _SentenceExtractor:
             if aimed_at is not None and root == "04" and aimed_at.actor.sector == "MED":
                 continue  # speaking to reporters is a statement, not a consultation
             self.out.append(Candidate(self.sent_index, trigger, source, aimed_at, code, modality))
+
+    def unnamed_doer(self, verb: Token, code: str) -> list[Mention]:
+        """The doer a passive clause leaves out: arrests and detentions are by the police of the country
+        where they happen; attacks by unidentified armed men ("---REB")."""
+        if not self._passive(verb) or not code.startswith(("17", "18")):
+            return []
+        patients = [m for c in verb.children if c.dep_ in ("nsubjpass", "nsubj") for m in self.actors(c)]
+        if verb.dep_ == "acl":
+            patients += self.actors(verb.head)
+        if code.startswith("17"):
+            country = patients[0].actor.country if patients else self.index.dateline_country
+            if not country or country in ("---", "IGO", "NGO", "IMG"):
+                return []
+            code_ = country + "COP"
+        else:
+            code_ = "---REB"
+        return [Mention("", verb.idx, verb.idx, Actor(code_, ""), "implicit")]
 
     def _sight(self, trigger: Token, sources: list[Mention], code: str) -> None:
         """Remember an act mentioned but not coded (negated, claimed, hypothetical): later replies may
@@ -554,7 +576,7 @@ class _SentenceExtractor:
                 self._consume_objects(token)
                 self._sight(token, self.subjects(token), pattern.code)
                 continue
-            sources = self.subjects(token)
+            sources = self.subjects(token) or self.unnamed_doer(token, pattern.code)
             if not sources:
                 continue
             if pattern.code.startswith(("02", "10")):

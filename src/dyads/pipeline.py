@@ -138,7 +138,7 @@ def build_event(story: Story, doc: Any, candidate: Candidate) -> Event:
         source_sector=source.actor.sector,
         source_name=source.actor.name,
         source_text=source.text,
-        source_span=(source.start, source.end),
+        source_span=(source.start, source.end) if source.how != "implicit" else None,
         target_code=target.actor.code if target else "",
         target_country=target.actor.country if target else "",
         target_sector=target.actor.sector if target else "",
