@@ -17,7 +17,7 @@ from typing import Any
 
 from dyads import __version__
 from dyads.actors import dateline_country, find_dateline, resolve_actors
-from dyads.attributes import resolve_event_date
+from dyads.attributes import find_location, find_quantity, resolve_event_date
 from dyads.events import Candidate, extract_events
 from dyads.lexicons import Knowledge, build_knowledge, default_knowledge
 from dyads.model import Event, Story
@@ -120,6 +120,9 @@ def build_event(story: Story, doc: Any, candidate: Candidate) -> Event:
     target = candidate.target
     trigger = candidate.trigger
     date = resolve_event_date(doc, trigger, story.date)
+    quantity = find_quantity(doc, trigger)
+    dateline = find_dateline(story.text)
+    place = find_location(doc, trigger, dateline[2] if dateline else "")
     confidence = 0.7
     if source.how == "coreference":
         confidence -= 0.15
@@ -155,6 +158,11 @@ def build_event(story: Story, doc: Any, candidate: Candidate) -> Event:
         trigger_text=trigger.text,
         trigger_span=(trigger.idx, trigger.idx + len(trigger.text)),
         modality=candidate.modality,
+        quantity_value=quantity.value if quantity else None,
+        quantity_unit=quantity.unit if quantity else "",
+        usd_value=quantity.usd_value if quantity else None,
+        location_name=place[0] if place else "",
+        location_country=place[1] if place else "",
         confidence=round(confidence, 2),
         coder_version=CODER_VERSION,
     )
