@@ -59,6 +59,9 @@ TOPIC_VERBS = {"discuss", "debate", "consider", "review", "address", "examine", 
 REFUSAL_HEADS = {"refuse", "decline"}
 AERIAL = re.compile(r"\b(aircraft|warplanes?|jets?|planes?|drones?|helicopters?|air force|bombers?|gunships?)\b",
                     re.I)
+PLACE_NOUNS = {"village", "town", "city", "camp", "house", "home", "market", "school", "hospital", "mosque",
+               "church", "neighbourhood", "neighborhood", "district", "area", "settlement", "building", "wedding",
+               "funeral", "bus", "residential", "suburb", "refugee", "hamlet", "compound"}
 THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
@@ -434,7 +437,7 @@ class _SentenceExtractor:
                 return
             code, modality = refused, "asserted"
         root = code[:2]
-        if root == "19" and code != "195" and any(AERIAL.search(m.text) for m in sources):
+        if (root == "19" or code == "183") and code != "195" and any(AERIAL.search(m.text) for m in sources):
             code = "195"  # fighting from the air
         pairs: list[tuple[Mention, Mention | None]] = []
         mutual = reciprocal or (event_type(code).quad_class <= 2 and root not in ("01", "02"))
@@ -523,6 +526,13 @@ class _SentenceExtractor:
                 return [other]
         return []
 
+    def _place_country(self, place: Token) -> str:
+        """The country a place phrase names ("a village in Sagaing", "the Syrian town of X")."""
+        for token in place.subtree:
+            for mention in self.index.actors_at(token.i):
+                return mention.actor.country
+        return ""
+
     def implicit_targets(self, trigger: Token, source: Mention, code: str) -> list[Mention]:
         """Targets the clause leaves implicit: a reply ("Bangkok rejected the accusation", "condemned
         the attack") answers whoever did the act it names, or last acted against the source; a protest
@@ -535,6 +545,17 @@ class _SentenceExtractor:
                 return found
             if not code.startswith(("02", "0256", "1056")):
                 return []
+        if event_type(code).quad_class == 4 and not code.startswith(("14", "15")):
+            # attacks on places ("bombed a village", "shelled the town"): the people there
+            places = [o for o in trigger.children if o.dep_ in ("dobj", "nsubjpass")
+                      and fold_word(o.text) in PLACE_NOUNS]
+            places += [p for c in trigger.children if c.dep_ == "prep" and c.lower_ in ("on", "at", "into")
+                       for p in c.children if p.dep_ == "pobj" and fold_word(p.text) in PLACE_NOUNS]
+            if places:
+                where = self._place_country(places[0]) or self.index.dateline_country or country
+                if where and where not in ("---", "IGO", "NGO", "IMG"):
+                    return [Mention(places[0].text, places[0].idx, places[0].idx + len(places[0].text),
+                                    Actor(where + "CVL", ""), "implicit")]
         if code.startswith("14") and source.actor.sector != "GOV" and country not in ("---", "IGO", "NGO", "IMG"):
             # protest aimed at no one named: against the protesters' own government
             return [Mention("", source.start, source.start, Actor(country + "GOV", source.actor.name), "implicit")]

@@ -110,7 +110,9 @@ class Coder:
                 continue
             seen.add(key)
             events.append(event)
-        return events
+        # an act already coded with its target needs no target-less copy
+        aimed = {(e.source_code, e.root_code) for e in events if e.target_code}
+        return [e for e in events if e.target_code or (e.source_code, e.root_code) not in aimed]
 
 
 def build_event(story: Story, doc: Any, candidate: Candidate) -> Event:
