@@ -174,6 +174,7 @@ class _StoryResolver:
         head beats farther) and whether some sector phrase covers the head itself."""
         lemmas = [self._lemma(t) for t in tokens]
         best: tuple[tuple[int, int, int, int], str] | None = None
+        found: set[str] = set()
         covers = False
         k = self.k
         for start in range(len(tokens)):
@@ -195,7 +196,11 @@ class _StoryResolver:
                 )
                 if best is None or rank > best[0]:
                     best = (rank, sector)
+                found.add(sector)
                 break
+        if best and best[1] in ("GOV", "PTY", "LEG") and found & {"OPP", "REB"}:
+            # "the opposition National Unity Government", "rebel government": the qualifier decides
+            return ("OPP" if "OPP" in found else "REB", covers)
         return (best[1] if best else "", covers)
 
     def _sector_lookup(self, words: list[str]) -> str | None:
