@@ -173,3 +173,32 @@ def test_code_story_topic_or_location_is_no_actor(code_text, text: str, absent: 
     events = code_text(text)
     assert events, "the sentence codes an event between its real actors"
     assert all(absent not in (e.source_country, e.target_country) for e in events)
+
+
+def _seed_text(shared_dir) -> str:
+    from dyads.readers import read_stories
+
+    stories = [s for s in read_stories([shared_dir / "data" / "seed"]) if hasattr(s, "text")]
+    return stories[0].text
+
+
+@pytest.mark.parametrize(
+    ("head", "occurrence", "codes"),
+    [
+        ("Sokhon", 0, ("KHMGOV",)), ("Toshimitsu", 0, ("JPNGOV",)), ("counterpart", 0, ("JPNGOV",)),
+        ("Sokhonn", 0, ("KHMGOV",)), ("latter", 0, ("JPNGOV",)), ("He", 0, ("JPNGOV",)),
+        ("Minister", 3, ("JPNGOV",)), ("Minister", 4, ("KHMGOV",)), ("counterpart", 1, ("JPNGOV",)),
+        ("countries", 0, ("KHM", "JPN")), ("Ministers", 0, ("KHMGOV", "JPNGOV")),
+    ],
+    ids=["titled-name", "apposition-name", "his-japanese-counterpart", "spelling-variant", "the-latter", "he",
+         "the-japanese-minister", "the-cambodian-minister", "his-counterpart", "the-two-countries",
+         "the-two-ministers"],
+)
+def test_resolve_actors_seed_story_mentions(resolve, shared_dir, head: str, occurrence: int,
+                                            codes: tuple[str, ...]) -> None:
+    assert codes_of(resolve(_seed_text(shared_dir)), head, occurrence) == codes
+
+
+def test_resolve_actors_seed_story_has_only_the_two_parties(resolve, shared_dir) -> None:
+    countries = {code[:3] for _, codes in resolve(_seed_text(shared_dir)) for code in codes}
+    assert countries == {"KHM", "JPN"}  # the UN, ASEAN and the Indo-Pacific are topics, not actors

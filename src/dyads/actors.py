@@ -301,6 +301,12 @@ class _StoryResolver:
             how = "organization" if entry.kind == ORGANIZATION else entry.kind
             return [self._mention(head, code, how, span=tokens)]
         if sector:
+            # "the Royal Government and the people of Cambodia": a conjoined phrase's country
+            for conj in head.conjuncts:
+                near = [self.tags[t.i][0] for t in self.np_tokens(conj) if t.i in self.tags
+                        and t.dep_ == "pobj" and t.head.lower_ == "of"]
+                if near and near[0].kind != ORGANIZATION:
+                    return [self._mention(head, near[0].code[:3] + sector, "title", span=tokens)]
             code = self.contextual_code(sector, sent_index)
             if code:
                 return [self._mention(head, code, "title", span=tokens)]
@@ -493,9 +499,12 @@ class _StoryResolver:
         sector = subject_code[3:6] or "GOV"
         if country:
             return [self._mention(head, country + sector, "title")]
-        for seen in reversed(self.history):
-            if seen.token < head.i and seen.code[:3] != subject_code[:3] and seen.code[:3] not in ("IGO", "---"):
-                return [self._mention(head, seen.code, "coreference", seen.name)]
+        candidates = [s for s in self.history if s.token < head.i and s.code[:3] != subject_code[:3]
+                      and s.code[:3] not in ("IGO", "---")]
+        people = [s for s in candidates if s.person]
+        if people or candidates:
+            seen = (people or candidates)[-1]
+            return [self._mention(head, seen.code, "coreference", seen.name)]
         return []
 
     def contextual_code(self, sector: str, sent_index: int, *, allow_history: bool = True) -> str:
