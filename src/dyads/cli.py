@@ -208,3 +208,164 @@ def _print_scores(results: list[dict[str, Any]]) -> None:
             table.add_row(result["dataset"] if i == 0 else "", result["kind"] if i == 0 else "",
                           str(result["scored"]) if i == 0 else "", level, *cells, other if i == 0 else "")
     out.print(table)
+
+
+# -- store: ingest, events, export, actors (thin shells over dyads.store and dyads.exporters) ------------------
+
+DbOption = Annotated[str, typer.Option("--db", help="The DuckDB store file.", envvar="DYADS_DB")]
+
+
+def _parse_date(value: str | None, option: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        _fail(f"{option} {value!r} is not a date: use YYYY-MM-DD")
+    return None
+
+
+def _open_store(db: str, *, read_only: bool) -> Any:
+    from dyads.store import Store
+
+    try:
+        return Store(db, read_only=read_only)
+    except DyadsError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[str], typer.Argument(help="Story files or folders (sample format, .txt, .jsonl, .csv); "
+                                                    "'-' reads stdin.")],
+    db: DbOption = "dyads.duckdb",
+    workers: Annotated[int, typer.Option(min=1, help="Worker processes (one spaCy model each).")] = 1,
+    date: Annotated[str | None, typer.Option(help="Date (YYYY-MM-DD) for plain .txt files without one.")] = None,
+    batch_size: Annotated[int, typer.Option("--batch-size", min=1,
+                                            help="Stories per committed batch (a kill loses at most one).")] = 64,
+    actor_memory: Annotated[bool, typer.Option("--actor-memory/--no-actor-memory",
+                                               help="Resolve the store's remembered actors (dyads actors).")] = True,
+) -> None:
+    """Code stories and store them; stories already stored are skipped, so re-running resumes a stopped run."""
+    from dyads.store import ingest as run_ingest
+
+    story_date = _parse_date(date, "--date")
+    store = _open_store(db, read_only=False)
+    with Progress(TextColumn("ingesting"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=not err.is_terminal) as bar:
+        task = bar.add_task("ingesting", total=None)
+
+        def progress(phase: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            summary = run_ingest(store, paths, workers=workers, date=story_date, batch_size=batch_size,
+                                 progress=progress, use_actor_memory=actor_memory)
+        except DyadsError as exc:
+            _fail(str(exc))
+    err.print(f"{db}: {summary.line()}", highlight=False)
+
+
+@app.command()
+def events(
+    db: DbOption = "dyads.duckdb",
+    source: Annotated[str | None, typer.Option(help="Source actor code or prefix (KHM, KHMGOV).")] = None,
+    target: Annotated[str | None, typer.Option(help="Target actor code or prefix.")] = None,
+    dyad: Annotated[str | None, typer.Option(help="SOURCE-TARGET, e.g. KHM-JPN.")] = None,
+    code: Annotated[str | None, typer.Option(help="CAMEO code or prefix (04 = all consults).")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First event date, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last event date, YYYY-MM-DD.")] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table, jsonl or csv.")] = "table",
+    limit: Annotated[int | None, typer.Option(min=1, help="At most N events.")] = None,
+    dedup: Annotated[bool, typer.Option(help="One row per deduplicated event, with mention counts.")] = False,
+    window: Annotated[int, typer.Option(min=1, help="Dedup window in days (1 = one-a-day rule).")] = 1,
+) -> None:
+    """Query stored events (works while an ingest is running)."""
+    from dyads.exporters import write_frame
+
+    if fmt not in ("table", "jsonl", "csv"):
+        _fail(f"unknown format {fmt!r}: use table, jsonl or csv")
+    store = _open_store(db, read_only=True)
+    try:
+        frame = store.events(source=source, target=target, dyad=dyad, code=code, date_from=date_from,
+                             date_to=date_to, limit=limit, dedup=dedup, window_days=window)
+    except DyadsError as exc:
+        _fail(str(exc))
+    if fmt != "table":
+        write_frame(frame, sys.stdout, fmt=fmt)
+        return
+    table = Table(title=f"{len(frame)} {'deduplicated ' if dedup else ''}events", show_lines=False)
+    columns = ["event_day", "source_code", "target_code", "cameo_code", "event_name", "goldstein", "trigger_text",
+               "story_record_id"] + (["mentions", "stories"] if dedup else [])
+    for column in ("date", "source", "target", "code", "event", "gold.", "trigger", "story",
+                   *(("mentions", "stories") if dedup else ())):
+        table.add_column(column)
+    for row in frame[columns].itertuples(index=False):
+        cells = [str(value)[:10] if i == 0 else str(value) for i, value in enumerate(row)]
+        cells[2] = cells[2] or "-"
+        table.add_row(*cells)
+    out.print(table)
+
+
+@app.command()
+def export(
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[str, typer.Option("--format", "-f",
+                                     help="jsonl, csv, parquet, gdelt, icews, polecat or plover.")] = "jsonl",
+    db: DbOption = "dyads.duckdb",
+    source: Annotated[str | None, typer.Option(help="Source actor code or prefix.")] = None,
+    target: Annotated[str | None, typer.Option(help="Target actor code or prefix.")] = None,
+    dyad: Annotated[str | None, typer.Option(help="SOURCE-TARGET, e.g. KHM-JPN.")] = None,
+    code: Annotated[str | None, typer.Option(help="CAMEO code or prefix.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First event date, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last event date, YYYY-MM-DD.")] = None,
+    dedup: Annotated[bool, typer.Option(help="Export deduplicated events (GDELT NumMentions etc. filled).")] = False,
+    window: Annotated[int, typer.Option(min=1, help="Dedup window in days (1 = one-a-day rule).")] = 1,
+) -> None:
+    """Export stored events: dyads' JSONL/CSV/Parquet, or GDELT 2.0, ICEWS, POLECAT and PLOVER shapes."""
+    from dyads.exporters import export_events
+
+    store = _open_store(db, read_only=True)
+    try:
+        count = export_events(store, output, fmt=fmt, dedup=dedup, window_days=window, source=source,
+                              target=target, dyad=dyad, code=code, date_from=date_from, date_to=date_to)
+    except DyadsError as exc:
+        _fail(str(exc))
+    err.print(f"{output}: {count} events ({fmt})", highlight=False)
+
+
+@app.command()
+def actors(
+    db: DbOption = "dyads.duckdb",
+    add: Annotated[str | None, typer.Option(help="Person or name to remember (use with --code).")] = None,
+    code: Annotated[str | None, typer.Option(help="Actor code for --add, e.g. KHMGOV.")] = None,
+    first_seen: Annotated[str | None, typer.Option("--from", help="First date the role holds, YYYY-MM-DD.")] = None,
+    last_seen: Annotated[str | None, typer.Option("--to", help="Last date the role holds, YYYY-MM-DD.")] = None,
+    remove: Annotated[str | None, typer.Option(help="Name to forget.")] = None,
+) -> None:
+    """List the store's actor memory (name -> code within dates), or --add / --remove an entry."""
+    if add is not None and remove is not None:
+        _fail("use --add or --remove, not both")
+    store = _open_store(db, read_only=add is None and remove is None)
+    try:
+        if add is not None:
+            if not code:
+                _fail("--add needs --code, e.g. --code KHMGOV")
+            store.set_actor(add, code, first_seen=_parse_date(first_seen, "--from"),
+                            last_seen=_parse_date(last_seen, "--to"))
+        elif remove is not None and not store.remove_actor(remove):
+            _fail(f"no actor named {remove!r} in {db}", code=1)
+        frame = store.actors()
+    except DyadsError as exc:
+        _fail(str(exc))
+    table = Table(title=f"{len(frame)} actors in {db}")
+    for column in ("name", "code", "from", "to", "origin"):
+        table.add_column(column)
+    for row in frame.itertuples(index=False):
+        table.add_row(row.name, row.code, _date_cell(row.first_seen), _date_cell(row.last_seen), row.origin)
+    out.print(table)
+
+
+def _date_cell(value: Any) -> str:
+    text = str(value)
+    return "" if text in ("None", "NaT", "nan") else text[:10]
