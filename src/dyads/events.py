@@ -33,8 +33,10 @@ NOUN_TARGET_PREPS = ("to", "with", "against", "toward", "towards", "for", "betwe
 CONFLICT_NOUN_PREPS = ("on", "at")
 VISIT_PREPS = ("in", "to", "at")
 INTENT_HEADS = {"pledge", "promise", "vow", "offer", "agree", "plan", "intend", "decide", "commit", "undertake",
-                "prepare", "ready", "willing", "prepared", "determined", "resolve", "aim", "threaten", "expect",
-                "set", "go", "propose", "volunteer", "reaffirm", "stand"}
+                "prepare", "ready", "willing", "prepared", "determined", "resolve", "aim", "threaten",
+                "go", "propose", "volunteer", "reaffirm", "stand"}
+# "due to hold talks", "expected to visit", "scheduled to meet": foreseen, not done and not promised
+FORESEEN_HEADS = {"due", "expect", "schedule", "set", "likely", "unlikely", "possible", "slate", "supposed"}
 INTENT_NOUNS = {"commitment", "pledge", "promise", "offer", "readiness", "plan", "intention", "willingness",
                 "decision", "agreement", "determination", "proposal", "vow", "aspiration"}
 ASPECTUAL_HEADS = {"begin", "start", "continue", "resume", "keep", "finish", "manage", "stop"}
@@ -226,6 +228,8 @@ class _SentenceExtractor:
                 if self._negated(head) and dep in ("xcomp", "acomp", "ccomp", "pcomp", "acl", "prep", "pobj"):
                     return None
                 if any(c.dep_ == "mark" and c.lower_ in CONDITIONAL_MARKS for c in head.children) and dep != "conj":
+                    return None
+                if dep in ("xcomp", "acomp") and head_lemma in FORESEEN_HEADS:
                     return None
                 if (dep in ("xcomp", "acl", "acomp", "prep", "pobj", "pcomp") and (
                         head_lemma in INTENT_HEADS or head_lemma in INTENT_NOUNS)) or (
@@ -512,9 +516,11 @@ class _SentenceExtractor:
             named = match_noun(obj, self.k)
             if named is None:
                 continue
-            for earlier in reversed(history):
-                if earlier.code[:2] == named.code[:2] and earlier.source.actor.code != source.actor.code:
-                    return [earlier.source]
+            others = [c for c in history if c.source.actor.code != source.actor.code]
+            for same in (lambda c: c.code == named.code, lambda c: c.code[:2] == named.code[:2]):
+                matching = [c for c in others if same(c)]
+                if matching:
+                    return [matching[-1].source]
         violent = any(fold_word(o.text) in VIOLENT_NOUNS for o in objects)
         for earlier in reversed(history):
             other = earlier.source
