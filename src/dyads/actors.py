@@ -72,6 +72,7 @@ class ActorIndex:
     dateline_country: str = ""
     main_countries: list[str] = field(default_factory=list)
     main_codes: dict[str, Mention] = field(default_factory=dict)  # country -> its most frequent mention
+    actors_named: int = 0  # distinct actor codes among the story's named actors
 
     def actors_at(self, token_index: int) -> list[Mention]:
         return self.by_token.get(token_index, [])
@@ -224,6 +225,7 @@ class _StoryResolver:
                 actors = self.resolve_head(token, sent_index)
                 if actors:
                     self._record(token, actors, sent_index)
+        self.index.actors_named = len({c for c in self.code_counts if c[:3] != "---"})
         self.index.main_countries = [c for c, n in self.country_counts.most_common(2)
                                      if n >= 2 and c not in ("---", "IGO", "NGO", "IMG")]
         for country in self.index.main_countries:

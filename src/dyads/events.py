@@ -464,7 +464,8 @@ class _SentenceExtractor:
                 for target in sources:
                     if target is not source:
                         pairs.append((source, target))
-        elif root in NO_TARGET_ROOTS:
+        elif root in NO_TARGET_ROOTS or (self.index.actors_named < 2 and root not in ("02", "10", "11", "12")):
+            # an act with no recipient named anywhere in the story ("Hizbollah declared a ceasefire")
             pairs = [(source, None) for source in sources]
         if code == "130" and trigger.i in self.threat_heads:
             return
