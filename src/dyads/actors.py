@@ -74,8 +74,13 @@ class ActorIndex:
     main_codes: dict[str, Mention] = field(default_factory=dict)  # country -> its most frequent mention
     actors_named: int = 0  # distinct actor codes among the story's named actors
 
+    tags: dict[int, str] = field(default_factory=dict)  # token -> code of the gazetteer name it is part of
+
     def actors_at(self, token_index: int) -> list[Mention]:
         return self.by_token.get(token_index, [])
+
+    def tags_at(self, token_index: int) -> str:
+        return self.tags.get(token_index, "")
 
     def mentions(self) -> Iterable[Mention]:
         for mentions in self.by_token.values():
@@ -225,6 +230,7 @@ class _StoryResolver:
                 actors = self.resolve_head(token, sent_index)
                 if actors:
                     self._record(token, actors, sent_index)
+        self.index.tags = {i: entry.code for i, (entry, _, _) in self.tags.items()}
         self.index.actors_named = len({c for c in self.code_counts if c[:3] != "---"})
         self.index.main_countries = [c for c, n in self.country_counts.most_common(2)
                                      if n >= 2 and c not in ("---", "IGO", "NGO", "IMG")]

@@ -508,9 +508,11 @@ class _SentenceExtractor:
         objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
         history = sorted(self.earlier + self.out + self.sightings, key=lambda c: c.trigger.i)
         for obj in objects:
+            # "Iran's move", "the visit by X", "an offer from X", "an Indian proposal"
             doers = [m for c in obj.children if c.dep_ == "poss" and c.pos_ != "PRON" for m in self.actors(c)]
-            doers += [m for c in obj.children if c.dep_ == "prep" and c.lower_ == "by"
+            doers += [m for c in obj.children if c.dep_ == "prep" and c.lower_ in ("by", "from")
                       for p in c.children if p.dep_ == "pobj" for m in self.actors(p)]
+            doers += self._named_modifier(obj)
             doers = [m for m in doers if m.actor.code != source.actor.code]
             if doers:
                 return doers
@@ -532,6 +534,16 @@ class _SentenceExtractor:
             if not violent and earlier.target is not None and earlier.target.actor.country == country:
                 return [other]
         return []
+
+    def _named_modifier(self, noun: Token) -> list[Mention]:
+        """A country or organisation named as a noun's modifier ("an Indian proposal", "a US offer")."""
+        found: list[Mention] = []
+        for child in noun.children:
+            if child.dep_ in ("amod", "compound", "nmod"):
+                tag = self.index.tags_at(child.i)
+                if tag:
+                    found.append(Mention(child.text, child.idx, child.idx + len(child.text), Actor(tag, ""), "adjective"))
+        return found
 
     def _place_country(self, place: Token) -> str:
         """The country a place phrase names ("a village in Sagaing", "the Syrian town of X")."""
@@ -613,6 +625,9 @@ class _SentenceExtractor:
             self._consume_objects(token, pattern.code)
             self.emit(token, sources, targets, pattern.code, pattern.reciprocal, modality)
         for token in self.sent:
+            if token.pos_ == "VERB" and token.lemma_.lower() in STATEMENT_VERBS | {"remind", "warn"}:
+                self._obligation(token)
+        for token in self.sent:
             if token.pos_ not in ("NOUN", "PROPN") or token.i in self.consumed:
                 continue
             if token.ent_type_ == "DATE" or (token.pos_ == "PROPN" and token.i != self.sent.start):
@@ -686,6 +701,24 @@ class _SentenceExtractor:
             if appeal and len(appeal) >= len(pattern.code) and appeal != pattern.code:
                 return VerbPattern(appeal, pattern.verb, pattern.words, pattern.reciprocal)
         return pattern
+
+    def _obligation(self, speech: Token) -> None:
+        """'A said B must V' / 'A insisted B should V': A demands of B (10x, by what V asks for)."""
+        for clause in speech.children:
+            if clause.dep_ != "ccomp":
+                continue
+            modals = {c.lower_ for c in clause.children if c.dep_ == "aux"}
+            if not modals & {"must", "should"} or self._negated(clause):
+                continue
+            speakers = self.subjects(speech)
+            addressees = [m for c in clause.children if c.dep_ in ("nsubj", "nsubjpass") for m in self.actors(c)]
+            addressees = [m for m in addressees if all(m.actor.code != s.actor.code for s in speakers)]
+            if not speakers or not addressees or self.modality(speech) is None:
+                continue
+            asked = match_verb(clause, self.k, self.index.actors_at)
+            appeal = appeal_code(asked.code) if asked else ""
+            code = "10" + appeal[2:] if appeal and appeal != "020" else "100"
+            self.emit(speech, speakers, addressees, code, False, "asserted")
 
     @staticmethod
     def _naming(verb: Token) -> bool:
