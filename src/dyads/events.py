@@ -93,6 +93,8 @@ def _bag(verb: Token) -> set[str]:
     for child in verb.children:
         dep = child.dep_
         if dep in ("prt", "prep", "agent"):
+            if any(g.ent_type_ in ("DATE", "TIME") for g in child.children):
+                continue  # "agreed on Wednesday" is not "agreed on"
             words.add(child.lower_)
             for grand in child.children:
                 if grand.dep_ in ("pobj", "pcomp"):
@@ -204,6 +206,9 @@ class _SentenceExtractor:
             return "refusal"
         if trigger.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children):
             return None  # a purpose ("summoned the envoy to protest"): the main clause is the event
+        if trigger.dep_ == "ccomp" and trigger.head.lemma_.lower() in INTENT_HEADS - {"threaten"} \
+                and not self._negated(trigger.head) and self.modality(trigger.head) is not None:
+            return "intent"  # "agreed that their countries should cooperate", "promised that it would help"
         intent = False
         for child in trigger.children:
             if child.dep_ in ("aux", "auxpass"):
