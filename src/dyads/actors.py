@@ -309,6 +309,12 @@ class _StoryResolver:
             how = "organization" if entry.kind == ORGANIZATION else entry.kind
             return [self._mention(head, code, how, span=tokens)]
         if sector:
+            # "demonstrators in Baghdad", "opposition parties in Nepal": where the group is
+            for child in head.children:
+                if child.dep_ == "prep" and child.lower_ in ("in", "from"):
+                    places = [self.tags[t.i][0] for t in child.subtree if t.i in self.tags]
+                    if places and places[0].kind != ORGANIZATION:
+                        return [self._mention(head, places[0].code[:3] + sector, "title", span=tokens)]
             # "the Royal Government and the people of Cambodia": a conjoined phrase's country
             for conj in head.conjuncts:
                 near = [self.tags[t.i][0] for t in self.np_tokens(conj) if t.i in self.tags

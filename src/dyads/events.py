@@ -317,6 +317,9 @@ class _SentenceExtractor:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         return self.actors(pobj)
+        named = self._named_modifier(noun)  # "Palestinian riots", "US air strikes"
+        if named:
+            return named
         governing = self._governing_verb(noun)
         if governing is not None and noun.dep_ in ("dobj", "pobj", "nsubjpass", "attr"):
             return self.subjects(governing)
