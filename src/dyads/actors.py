@@ -58,6 +58,8 @@ WEAK_ROLES = {"spokesman", "spokeswoman", "spokesperson", "official", "chief", "
               "representative", "officer", "leader", "director", "secretary"}
 DOMESTIC_SECTORS = {"OPP", "CVL", "REB", "COP", "JUD", "LEG", "LAB", "EDU", "MED", "BUS", "PTY", "AGR", "REF",
                     "HRI", "ELI", "REL", "CRM", "UAF"}
+# bodies named after an organisation that act for it: "the African Union mission", "the UN team"
+ORG_BODIES = {"mission", "force", "team", "delegation", "envoy", "secretariat", "contingent"}
 TITLE_GLUE = {",", "and", "of", "for", "-"}
 NP_MODIFIERS = {"compound", "amod", "poss", "det", "nmod", "nummod", "quantmod", "case", "predet", "npadvmod"}
 OF_PREPS = {"of", "for"}
@@ -289,7 +291,8 @@ class _StoryResolver:
         head_tag = self.tags.get(head.i)
         tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
         titled_name = head.pos_ == "PROPN" and bool(sector or tagged) and head.ent_type_ in ("PERSON", "ORG", "")
-        agent = bool(tagged) and self._is_agent_noun(head)
+        agent = bool(tagged) and (self._is_agent_noun(head) or (
+            tagged[0][1][0].kind == ORGANIZATION and fold_word(head.text) in ORG_BODIES))
         if not (covers_head or head_tag is not None or self._is_people(head) or agent or titled_name):
             return []
         if tagged and head_tag is None:
