@@ -237,7 +237,8 @@ class _StoryResolver:
         self.index.main_countries = [c for c, n in self.country_counts.most_common(2)
                                      if n >= 2 and c not in ("---", "IGO", "NGO", "IMG")]
         for country in self.index.main_countries:
-            code = next(c for c, _ in self.code_counts.most_common() if c.startswith(country))
+            codes = [c for c, _ in self.code_counts.most_common() if c.startswith(country)]
+            code = next((c for c in codes if c[3:6] == "GOV"), codes[0])  # the state acts through its government
             mention = next(m for m in self.index.mentions() if m.actor.code == code)
             self.index.main_codes[country] = mention
         return self.index

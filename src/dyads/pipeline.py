@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +112,29 @@ class Coder:
             events.append(event)
         # an act already coded with its target needs no target-less copy
         aimed = {(e.source_code, e.root_code) for e in events if e.target_code}
-        return [e for e in events if e.target_code or (e.source_code, e.root_code) not in aimed]
+        events = [e for e in events if e.target_code or (e.source_code, e.root_code) not in aimed]
+        return events + hosted_visits(events, seen)
+
+
+def hosted_visits(events: list[Event], seen: set[tuple[str, str, str]]) -> list[Event]:
+    """CODING-RULES: a visit is 042 visitor -> host and 043 host -> visitor."""
+    hosted = []
+    for event in events:
+        if event.cameo_code != "042" or not event.target_code:
+            continue
+        key = (event.target_code, event.source_code, "043")
+        if key in seen:
+            continue
+        seen.add(key)
+        info = event_type("043")
+        hosted.append(replace(
+            event, event_id="", source_code=event.target_code, source_country=event.target_country,
+            source_sector=event.target_sector, source_name=event.target_name, source_text=event.target_text,
+            source_span=event.target_span, target_code=event.source_code, target_country=event.source_country,
+            target_sector=event.source_sector, target_name=event.source_name, target_text=event.source_text,
+            target_span=event.source_span, cameo_code=info.code, event_name=info.name, goldstein=info.goldstein,
+            plover_type=info.plover_type, plover_mode=info.plover_mode))
+    return hosted
 
 
 def build_event(story: Story, doc: Any, candidate: Candidate) -> Event:
