@@ -64,6 +64,7 @@ AERIAL = re.compile(r"\b(aircraft|warplanes?|jets?|planes?|drones?|helicopters?|
 PLACE_NOUNS = {"village", "town", "city", "camp", "house", "home", "market", "school", "hospital", "mosque",
                "church", "neighbourhood", "neighborhood", "district", "area", "settlement", "building", "wedding",
                "funeral", "bus", "residential", "suburb", "refugee", "hamlet", "compound"}
+NON_STATE = {"REB", "CRM", "UAF", "OPP", "CVL", "LAB", "EDU"}  # their violence is mostly at home
 THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
@@ -566,6 +567,16 @@ class _SentenceExtractor:
         with no one named is against the protesters' own government; in a story between two main
         parties, an act by one of them is aimed at the other, and a third party's at both."""
         country = source.actor.country
+        if code == "015":  # "claimed responsibility for the attack": aimed at whoever the attack hit
+            for child in trigger.children:
+                for noun in (p for c in child.subtree if c.dep_ == "prep" and c.lower_ == "for"
+                             for p in c.children if p.dep_ == "pobj"):
+                    named = match_noun(noun, self.k)
+                    history = sorted(self.earlier + self.out, key=lambda c: c.trigger.i)
+                    for earlier in reversed(history):
+                        if earlier.target is not None and (named is None or earlier.code[:2] == named.code[:2]) \
+                                and event_type(earlier.code).quad_class == 4:
+                            return [earlier.target]
         if code.startswith(REPLY_CODES):
             found = self.reply_target(trigger, source)
             if found:
@@ -589,8 +600,8 @@ class _SentenceExtractor:
         if event_type(code).quad_class <= 2 and len(self.index.main_countries) == 2 \
                 and country not in self.index.main_countries:
             return [self.index.main_codes[c] for c in self.index.main_countries]
-        if len(self.index.main_countries) == 2 \
-                and country in self.index.main_countries:
+        if len(self.index.main_countries) == 2 and country in self.index.main_countries and not (
+                event_type(code).quad_class == 4 and source.actor.sector in NON_STATE):
             other_country = next(c for c in self.index.main_countries if c != country)
             return [self.index.main_codes[other_country]]
         return []
