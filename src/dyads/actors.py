@@ -60,6 +60,8 @@ DOMESTIC_SECTORS = {"OPP", "CVL", "REB", "COP", "JUD", "LEG", "LAB", "EDU", "MED
                     "HRI", "ELI", "REL", "CRM", "UAF"}
 # bodies named after an organisation that act for it: "the African Union mission", "the UN team"
 ORG_BODIES = {"mission", "force", "team", "delegation", "envoy", "secretariat", "contingent"}
+GROUP_NOUNS = {"group", "movement", "organisation", "organization", "bloc", "alliance", "coalition", "faction",
+               "body", "network"}
 TITLE_GLUE = {",", "and", "of", "for", "-"}
 NP_MODIFIERS = {"compound", "amod", "poss", "det", "nmod", "nummod", "quantmod", "case", "predet", "npadvmod"}
 OF_PREPS = {"of", "for"}
@@ -291,6 +293,9 @@ class _StoryResolver:
         sector, covers_head = self.sector_and_cover(tokens, head)
         head_tag = self.tags.get(head.i)
         tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
+        if not tagged and not sector and fold_word(head.text) in GROUP_NOUNS and any(
+                c.lower_ in ("the", "this", "that") for c in head.children if c.dep_ == "det"):
+            return self.resolve_group(head, sent_index)
         titled_name = head.pos_ == "PROPN" and bool(sector or tagged) and head.ent_type_ in ("PERSON", "ORG", "")
         agent = bool(tagged) and (self._is_agent_noun(head) or (
             tagged[0][1][0].kind == ORGANIZATION and fold_word(head.text) in ORG_BODIES))
@@ -523,6 +528,15 @@ class _StoryResolver:
         if people or candidates:
             seen = (people or candidates)[-1]
             return [self._mention(head, seen.code, "coreference", seen.name)]
+        return []
+
+    def resolve_group(self, head: Token, sent_index: int) -> list[Mention]:
+        """"the group", "the bloc", "the alliance": the latest organisation or armed/political group."""
+        for seen in reversed(self.history):
+            if seen.sentence < sent_index - 3 or seen.token >= head.i:
+                continue
+            if seen.code[:3] in ("IGO", "NGO", "IMG") or seen.code[3:6] in ("REB", "OPP", "PTY", "UAF", "CRM"):
+                return [self._mention(head, seen.code, "coreference", seen.name)]
         return []
 
     def contextual_code(self, sector: str, sent_index: int, *, allow_history: bool = True) -> str:
