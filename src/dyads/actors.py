@@ -62,7 +62,7 @@ DOMESTIC_SECTORS = {"OPP", "CVL", "REB", "COP", "JUD", "LEG", "LAB", "EDU", "MED
 ORG_BODIES = {"mission", "force", "team", "delegation", "envoy", "secretariat", "contingent"}
 GROUP_NOUNS = {"group", "movement", "organisation", "organization", "bloc", "alliance", "coalition", "faction",
                "body", "network"}
-TITLE_GLUE = {",", "and", "of", "for", "-"}
+TITLE_GLUE = {",", "and", "of", "for", "-", "the"}
 NP_MODIFIERS = {"compound", "amod", "poss", "det", "nmod", "nummod", "quantmod", "case", "predet", "npadvmod"}
 OF_PREPS = {"of", "for"}
 LOCATION_KINDS = {CITY}

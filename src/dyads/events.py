@@ -297,8 +297,8 @@ class _SentenceExtractor:
             return self.subjects(head)
         if verb.dep_ == "pcomp" and verb.head.lower_ == "for":
             return self.beneficiary(verb.head)
-        if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ in ("VBG",)):
-            return self.actors(head)
+        if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ in ("VBG", "VBD", "VBZ", "VBP")):
+            return self.actors(head)  # a finite verb hung on a noun is a misparsed main clause
         if verb.dep_ == "acl" and head.head is not head:
             return self.owner(head)
         return []
