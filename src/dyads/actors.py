@@ -234,6 +234,8 @@ class _StoryResolver:
                 actors = self.resolve_head(token, sent_index)
                 if actors:
                     self._record(token, actors, sent_index)
+                    if len(actors) == 1:
+                        self.learn_acronym(token, actors[0])
         self.index.tags = {i: entry.code for i, (entry, _, _) in self.tags.items()}
         self.index.actors_named = len({c for c in self.code_counts if c[:3] != "---"})
         self.index.main_countries = [c for c, n in self.country_counts.most_common(2)
@@ -529,6 +531,24 @@ class _StoryResolver:
             seen = (people or candidates)[-1]
             return [self._mention(head, seen.code, "coreference", seen.name)]
         return []
+
+    def learn_acronym(self, head: Token, mention: Mention) -> None:
+        """'the opposition Movement for Democratic Renewal (MDR)': later "MDR" is that actor."""
+        doc = self.doc
+        last = max(t.i for t in head.subtree)
+        if last + 3 > len(doc) or doc[last + 1].text != "(" or doc[last + 3].text != ")":
+            last = head.i  # the parser may hang the parenthesis elsewhere
+            if last + 3 > len(doc) or doc[last + 1].text != "(" or doc[last + 3].text != ")":
+                return
+        acronym = doc[last + 2].text
+        if not (acronym.isupper() and acronym.isalpha() and 2 <= len(acronym) <= 6) or last + 2 in self.tags:
+            return
+        entry = GazetteerEntry(mention.actor.code, ORGANIZATION, mention.actor.name or acronym)
+        for i in range(last + 3, len(doc)):
+            if self.words[i] == acronym:
+                self.tags[i] = (entry, i, i + 1)
+        self.persons = {}
+        self.find_persons()  # titles that name the acronym ("MDR spokesman X") now resolve
 
     def resolve_group(self, head: Token, sent_index: int) -> list[Mention]:
         """"the group", "the bloc", "the alliance": the latest organisation or armed/political group."""

@@ -65,6 +65,9 @@ PLACE_NOUNS = {"village", "town", "city", "camp", "house", "home", "market", "sc
                "church", "neighbourhood", "neighborhood", "district", "area", "settlement", "building", "wedding",
                "funeral", "bus", "residential", "suburb", "refugee", "hamlet", "compound"}
 NON_STATE = {"REB", "CRM", "UAF", "OPP", "CVL", "LAB", "EDU"}  # their violence is mostly at home
+PARTITIVE_NOUNS = {"member", "members", "supporter", "dozen", "dozens", "hundred", "hundreds", "thousand",
+                   "thousands", "some", "many", "most", "group", "number", "part", "unit", "wing", "faction",
+                   "contingent", "delegation", "team", "representative", "activist", "fighter"}
 THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
@@ -257,6 +260,10 @@ class _SentenceExtractor:
     # ---- arguments -------------------------------------------------------------------------
     def actors(self, token: Token) -> list[Mention]:
         found = list(self.index.actors_at(token.i))
+        if not found and fold_word(token.text) in PARTITIVE_NOUNS:
+            # "members of the opposition", "dozens of protesters", "some of the rebels"
+            found = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
+                     for p in c.children if p.dep_ == "pobj" for m in self.actors(p)]
         members = list(token.conjuncts)
         for child in token.children:
             if child.dep_ == "appos":  # "the US, Russia and Switzerland" parsed as an apposition
