@@ -543,12 +543,14 @@ class _SentenceExtractor:
         violent = any(fold_word(o.text) in VIOLENT_NOUNS for o in objects)
         for earlier in reversed(history):
             other = earlier.source
-            if other.actor.code == source.actor.code or (not violent and other.actor.country == country):
+            if other.actor.code == source.actor.code:
                 continue
             if violent and event_type(earlier.code).quad_class == 4:
                 return [other]
-            if not violent and earlier.target is not None and earlier.target.actor.country == country:
-                return [other]
+            if not violent and earlier.target is not None and (
+                    earlier.target.actor.code == source.actor.code
+                    or (other.actor.country != country and earlier.target.actor.country == country)):
+                return [other]  # whoever acted on the source: at home by code, abroad by country
         return []
 
     def _named_modifier(self, noun: Token) -> list[Mention]:
