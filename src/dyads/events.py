@@ -490,7 +490,7 @@ class _SentenceExtractor:
         for source, aimed_at in pairs:
             if aimed_at is not None and aimed_at.actor.code == source.actor.code:
                 continue
-            if aimed_at is not None and root == "04" and aimed_at.actor.sector == "MED":
+            if aimed_at is not None and root == "04" and "MED" in (aimed_at.actor.sector, source.actor.sector):
                 continue  # speaking to reporters is a statement, not a consultation
             self.out.append(Candidate(self.sent_index, trigger, source, aimed_at, code, modality))
 
@@ -625,6 +625,8 @@ class _SentenceExtractor:
             if token.ent_type_ == "DATE" or (token.text[:1].isupper() and token.i != self.sent.start
                                               and not token.text.isupper()):
                 continue
+            if token.dep_ in ("amod", "compound", "nmod"):
+                continue  # a participle used as an adjective ("the outlawed party") is no act
             pattern = match_verb(token, self.k, self.index.actors_at)
             if pattern is not None:
                 matched[token.i] = pattern
