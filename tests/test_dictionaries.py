@@ -167,4 +167,4 @@ def test_user_actor_table_with_dates(tmp_path: Path) -> None:
 def test_user_actor_table_bad_date_names_file(tmp_path: Path) -> None:
     table = write(tmp_path / "people.csv", "name,code,from,to\nAnna Kowalska,POLGOV,last year,\n")
     with pytest.raises(ConfigError, match=r"people\.csv:2.*bad date"):
-        Coder(actor_files=(table,)).knowledge
+        _ = Coder(actor_files=(table,)).knowledge

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -28,7 +29,7 @@ out = Console() if Console().is_terminal else Console(width=200)
 
 
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False)  # escaped: "dyads[dask]" is no markup
     raise typer.Exit(code)
 
 
@@ -66,6 +67,10 @@ def code(
     output: Annotated[Path | None, typer.Option("--output", "-o", help="Write events here instead of stdout.")] = None,
     date: Annotated[str | None, typer.Option(help="Date (YYYY-MM-DD) for plain .txt files without one.")] = None,
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (one spaCy model each).")] = 1,
+    engine: Annotated[str, typer.Option(help="local (a process pool) or dask (dask.distributed; "
+                                             "pip install 'dyads[dask]').")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://HOST:8786); without it "
+                                                       "--engine dask starts a local cluster.")] = None,
     rejects: Annotated[Path | None, typer.Option(help="Write rejected records here as JSON lines.")] = None,
     dictionaries: Annotated[list[Path] | None, typer.Option(
         "--dictionaries", help="Folder of TABARI/PETRARCH .actors/.agents files to load.")] = None,
@@ -100,11 +105,12 @@ def code(
         events: list[Event] = []
         with _progress(len(stories), "coding") as bar:
             task = bar.add_task("coding", total=len(stories))
-            from dyads.scale import code_in_pool
+            from dyads.scale import code_stories, make_executor
 
-            for _, story_events in code_in_pool(coder, stories, workers=workers):
-                events.extend(story_events)
-                bar.advance(task)
+            with make_executor(coder, engine=engine, workers=workers, scheduler=scheduler) as executor:
+                for _, story_events in code_stories(executor, stories):
+                    events.extend(story_events)
+                    bar.advance(task)
     except DyadsError as exc:
         _fail(str(exc))
     handle: Any = output.open("w", encoding="utf-8", newline="") if output else sys.stdout
@@ -240,6 +246,10 @@ def ingest(
                                                     "'-' reads stdin.")],
     db: DbOption = "dyads.duckdb",
     workers: Annotated[int, typer.Option(min=1, help="Worker processes (one spaCy model each).")] = 1,
+    engine: Annotated[str, typer.Option(help="local (a process pool) or dask (dask.distributed; "
+                                             "pip install 'dyads[dask]').")] = "local",
+    scheduler: Annotated[str | None, typer.Option(help="Dask scheduler address (tcp://HOST:8786); without it "
+                                                       "--engine dask starts a local cluster.")] = None,
     date: Annotated[str | None, typer.Option(help="Date (YYYY-MM-DD) for plain .txt files without one.")] = None,
     batch_size: Annotated[int, typer.Option("--batch-size", min=1,
                                             help="Stories per committed batch (a kill loses at most one).")] = 64,
@@ -259,8 +269,15 @@ def ingest(
             bar.update(task, completed=done, total=total)
 
         try:
-            summary = run_ingest(store, paths, workers=workers, date=story_date, batch_size=batch_size,
-                                 progress=progress, use_actor_memory=actor_memory)
+            if engine == "local" and scheduler is None:
+                summary = run_ingest(store, paths, workers=workers, date=story_date, batch_size=batch_size,
+                                     progress=progress, use_actor_memory=actor_memory)
+            else:  # coded into Parquet partitions beside the store, then loaded
+                from dyads.scale import ingest as ingest_parts
+
+                summary = ingest_parts(store, paths, parts=f"{db}.parts", engine=engine, workers=workers,
+                                       scheduler=scheduler, date=story_date, batch_size=batch_size,
+                                       progress=progress, use_actor_memory=actor_memory)
         except DyadsError as exc:
             _fail(str(exc))
     err.print(f"{db}: {summary.line()}", highlight=False)
@@ -369,3 +386,69 @@ def actors(
 def _date_cell(value: Any) -> str:
     text = str(value)
     return "" if text in ("None", "NaT", "nan") else text[:10]
+
+
+# -- analysis and the web: series, serve (thin shells over dyads.analysis and dyads.api) ----------------------
+
+
+@app.command()
+def series(
+    source: Annotated[str, typer.Argument(help="Source actor code or prefix (KHM, KHMGOV).")],
+    target: Annotated[str, typer.Argument(help="Target actor code or prefix (JPN).")],
+    db: DbOption = "dyads.duckdb",
+    freq: Annotated[str, typer.Option(help="Period: day, week, month or year.")] = "month",
+    date_from: Annotated[str | None, typer.Option("--from", help="First period, YYYY-MM-DD.")] = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last period, YYYY-MM-DD.")] = None,
+    dedup: Annotated[bool, typer.Option(help="Count deduplicated events rather than mentions.")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="table or csv.")] = "table",
+    plot: Annotated[Path | None, typer.Option(help="Also write a chart here (PNG, SVG or PDF; needs "
+                                                   "dyads[web]).")] = None,
+) -> None:
+    """A dyad's time series: events per quad class, Goldstein sum and mean, cooperation minus conflict."""
+    from dyads.analysis import dyad_series, plot_dyad_series
+
+    if fmt not in ("table", "csv"):
+        _fail(f"unknown format {fmt!r}: use table or csv")
+    store = _open_store(db, read_only=True)
+    try:
+        frame = dyad_series(store, source, target, freq=freq, dedup=dedup, date_from=date_from, date_to=date_to)
+        if plot is not None:
+            plot_dyad_series(frame, str(plot), title=f"{source.upper()} -> {target.upper()} per {freq}")
+    except DyadsError as exc:
+        _fail(str(exc))
+    if fmt == "csv":
+        frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d")).to_csv(sys.stdout, index=False)
+    else:
+        table = Table(title=f"{source.upper()} -> {target.upper()} per {freq}: {int(frame['events'].sum())} events")
+        for column in ("period", "events", "verb. coop.", "mat. coop.", "verb. confl.", "mat. confl.",
+                       "gold. sum", "gold. mean", "coop - confl"):
+            table.add_column(column, justify="left" if column == "period" else "right")
+        for row in frame.itertuples(index=False):
+            mean = "" if row.goldstein_mean != row.goldstein_mean else f"{row.goldstein_mean:+.2f}"
+            table.add_row(row.period.strftime("%Y-%m-%d"), str(row.events), str(row.verbal_cooperation),
+                          str(row.material_cooperation), str(row.verbal_conflict), str(row.material_conflict),
+                          f"{row.goldstein_sum:+.1f}", mean, f"{row.cooperation_minus_conflict:+d}")
+        out.print(table)
+    if plot is not None:
+        err.print(f"chart written to {plot}", highlight=False)
+
+
+@app.command()
+def serve(
+    db: DbOption = "dyads.duckdb",
+    host: Annotated[str, typer.Option(help="Address to listen on (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=0, max=65535, help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the dashboard (/) and the HTTP API (/docs) over a store, read-only."""
+    try:
+        import uvicorn
+
+        from dyads.api import create_app
+    except ImportError as exc:
+        _fail(f"'dyads serve' needs the web extra ({exc.name} is missing): pip install 'dyads[web]'")
+    try:
+        application = create_app(db)
+    except DyadsError as exc:
+        _fail(str(exc))
+    err.print(f"dyads dashboard on http://{host}:{port}/  (API docs at /docs; Ctrl-C stops)", highlight=False)
+    uvicorn.run(application, host=host, port=port, log_level="warning")

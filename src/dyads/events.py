@@ -486,7 +486,7 @@ class _SentenceExtractor:
         if code == "130" and trigger.i in self.threat_heads:
             return
         if not pairs:
-            self.sightings.extend(Candidate(self.sent_index, trigger, source, None, code, modality) for source in sources)
+            self.sightings.extend(Candidate(self.sent_index, trigger, s, None, code, modality) for s in sources)
         for source, aimed_at in pairs:
             if aimed_at is not None and aimed_at.actor.code == source.actor.code:
                 continue
@@ -536,8 +536,8 @@ class _SentenceExtractor:
             if named is None:
                 continue
             others = [c for c in history if c.source.actor.code != source.actor.code]
-            for same in (lambda c: c.code == named.code, lambda c: c.code[:2] == named.code[:2]):
-                matching = [c for c in others if same(c)]
+            for length in (len(named.code), 2):  # the same code first, then the same root
+                matching = [c for c in others if c.code[:length] == named.code[:length]]
                 if matching:
                     return [matching[-1].source]
         violent = any(fold_word(o.text) in VIOLENT_NOUNS for o in objects)
@@ -560,7 +560,8 @@ class _SentenceExtractor:
             if child.dep_ in ("amod", "compound", "nmod"):
                 tag = self.index.tags_at(child.i)
                 if tag:
-                    found.append(Mention(child.text, child.idx, child.idx + len(child.text), Actor(tag, ""), "adjective"))
+                    end = child.idx + len(child.text)
+                    found.append(Mention(child.text, child.idx, end, Actor(tag, ""), "adjective"))
         return found
 
     def _place_country(self, place: Token) -> str:

@@ -50,6 +50,9 @@ __all__ = ["DEFAULT_PATH", "SCHEMA_VERSION", "IngestSummary", "Store", "ingest"]
 DEFAULT_PATH = "dyads.duckdb"
 MEMORY = ":memory:"
 SPANS = ("source_span", "target_span", "trigger_span")
+FREQUENCIES = ("day", "week", "month", "year")
+AGGREGATE_COLUMNS = ("source_code", "target_code", "source_country", "target_country", "source_sector",
+                     "target_sector", "cameo_code", "root_code", "event_name", "quad_class", "plover_type")
 
 _EVENT_COLUMNS = """
     event_id VARCHAR PRIMARY KEY, story_id VARCHAR NOT NULL, sentence_index INTEGER, story_date DATE,
@@ -352,6 +355,78 @@ class Store:
             GROUP BY period ORDER BY period"""
         with self._connect() as connection:
             return connection.execute(sql, [source, target]).df()
+
+    # -- read-only queries for analysis and the web API (group columns from a fixed list; values as parameters)
+
+    def events_page(self, *, limit: int, offset: int = 0, **filters: Any) -> tuple[pd.DataFrame, int]:
+        """One page of `events(**filters)` (same columns and order) and the number of events that match."""
+        where, params = _filters(**filters)
+        if filters.get("story_id"):  # filters on a story column: page the joined rows
+            sql = f"SELECT * FROM ({_SELECT_EVENTS}) {where} ORDER BY event_day, event_id LIMIT ? OFFSET ?"
+            counted = f"({_SELECT_EVENTS})"
+        else:  # page the events first, then join only that page to its stories and mentions
+            page = f"SELECT * FROM events {where} ORDER BY event_day, event_id LIMIT ? OFFSET ?"
+            sql = (f"WITH page AS ({page}) {_SELECT_EVENTS.replace('FROM events e', 'FROM page e')} "
+                   "ORDER BY event_day, event_id")
+            counted = "events"
+        with self._connect() as connection:
+            frame = connection.execute(sql, [*params, int(limit), int(offset)]).df()
+            total = _scalar(connection, f"SELECT count(*) FROM {counted} {where}", params)
+        return frame, total
+
+    def aggregate(self, *, by: Sequence[str] = (), freq: str | None = None, with_target: bool = False,
+                  **filters: Any) -> pd.DataFrame:
+        """Events per group: the `by` columns (any of AGGREGATE_COLUMNS), per `freq` period (day, week, month,
+        year) when given, with events, goldstein_sum and goldstein_mean. Filters as `events`; `with_target`
+        keeps only events that have a target (for dyads and networks)."""
+        unknown = [name for name in by if name not in AGGREGATE_COLUMNS]
+        if unknown:
+            raise InputError(f"cannot group by {unknown}: use any of {', '.join(AGGREGATE_COLUMNS)}")
+        if freq is not None and freq not in FREQUENCIES:
+            raise InputError(f"freq must be one of {', '.join(FREQUENCIES)}, got {freq!r}")
+        where, params = _filters(**filters)
+        extra = (["coalesce(target_code, '') <> ''"] if with_target else []) + (
+            ["event_day IS NOT NULL"] if freq else [])
+        if extra:
+            where = (where + " AND " if where else "WHERE ") + " AND ".join(extra)
+        keys = (["period"] if freq else []) + list(by)
+        columns = ([f"date_trunc('{freq}', event_day) AS period"] if freq else []) + list(by)
+        grouping = f"GROUP BY {', '.join(keys)} ORDER BY {', '.join(keys)}" if keys else ""
+        table = "events" if not filters.get("story_id") else f"({_SELECT_EVENTS})"
+        sql = f"""SELECT {''.join(column + ', ' for column in columns)}count(*) AS events,
+                         sum(goldstein) AS goldstein_sum, avg(goldstein) AS goldstein_mean
+                  FROM {table} AS e {where} {grouping}"""
+        with self._connect() as connection:
+            return connection.execute(sql, params).df()
+
+    def actor_activity(self) -> pd.DataFrame:
+        """Every actor code seen in events: code, country, name (the most frequent), as_source, as_target,
+        events (both roles), ordered by events."""
+        sql = """
+            WITH roles AS (
+                SELECT source_code AS code, source_country AS country, source_name AS name, 1 AS src, 0 AS tgt
+                FROM events WHERE coalesce(source_code, '') <> ''
+                UNION ALL
+                SELECT target_code, target_country, target_name, 0, 1
+                FROM events WHERE coalesce(target_code, '') <> '')
+            SELECT code, any_value(country) AS country, mode(name) AS name, sum(src)::BIGINT AS as_source,
+                   sum(tgt)::BIGINT AS as_target, count(*) AS events
+            FROM roles GROUP BY code ORDER BY events DESC, code"""
+        with self._connect() as connection:
+            return connection.execute(sql).df()
+
+    def story(self, story_id: str) -> dict[str, Any] | None:
+        """One story (by content id or the input's record id) as a dict, or None."""
+        sql = """SELECT id, record_id, CAST(date AS VARCHAR) AS date, text, source, url, CAST(metadata AS VARCHAR)
+                 AS metadata, origin FROM stories WHERE id = ? OR record_id = ? ORDER BY id LIMIT 1"""
+        with self._connect() as connection:
+            row = connection.execute(sql, [story_id, story_id]).fetchone()
+        if row is None:
+            return None
+        names = ("id", "record_id", "date", "text", "source", "url", "metadata", "origin")
+        record = dict(zip(names, row, strict=True))
+        record["metadata"] = json.loads(record["metadata"] or "{}")
+        return record
 
     def rejects(self) -> pd.DataFrame:
         with self._connect() as connection:
