@@ -658,6 +658,7 @@ class _SentenceExtractor:
         for token in self.sent:
             if token.pos_ == "VERB" and token.lemma_.lower() in STATEMENT_VERBS | {"remind", "warn"}:
                 self._obligation(token)
+                self._claimed_act(token)
         for token in self.sent:
             if token.pos_ not in ("NOUN", "PROPN") or token.i in self.consumed:
                 continue
@@ -750,6 +751,27 @@ class _SentenceExtractor:
             appeal = appeal_code(asked.code) if asked else ""
             code = "10" + appeal[2:] if appeal and appeal != "020" else "100"
             self.emit(speech, speakers, addressees, code, False, "asserted")
+
+    def _claimed_act(self, speech: Token) -> None:
+        """'Hezbollah said its fighters had targeted the patrol': an armed group telling of its own attack
+        claims responsibility (015) towards the attacked."""
+        speakers = self.subjects(speech)
+        if len(speakers) != 1 or self.modality(speech) is None:
+            return
+        speaker = speakers[0].actor
+        for clause in speech.children:
+            if clause.dep_ != "ccomp" or self._negated(clause):
+                continue
+            pattern = match_verb(clause, self.k, self.index.actors_at)
+            if pattern is None or event_type(pattern.code).quad_class != 4 or pattern.code.startswith("14"):
+                continue
+            doers = self.subjects(clause)
+            if not doers or any(d.actor.country != speaker.country or d.actor.sector not in (speaker.sector, "MIL", "REB")
+                                for d in doers):
+                continue
+            targets = self.targets(clause, pattern.code, doers)
+            if targets:
+                self.emit(speech, speakers, targets, "015", False, "asserted")
 
     @staticmethod
     def _naming(verb: Token) -> bool:
