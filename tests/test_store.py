@@ -320,3 +320,21 @@ def test_reads_work_while_an_ingest_runs(tmp_path: Path) -> None:
     assert process.returncode == 0, process.stderr.read().decode() if process.stderr else ""
     assert len(seen) >= 2 and seen == sorted(seen)  # every read succeeded, and saw whole batches only
     assert len(Store(db, read_only=True).events()) >= seen[-1]
+
+
+def test_ingest_learns_titled_persons_for_later_stories(tmp_path: Path) -> None:
+    first = tmp_path / "2019-05-02-first.txt"
+    first.write_text("date 2019-05-02 Estonian Foreign Minister Kaarel Tamm met Latvian officials in Riga.",
+                     encoding="utf-8")
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "2019-09-10-later.txt").write_text("date 2019-09-10 Kaarel Tamm condemned Belarus on Monday.",
+                                                encoding="utf-8")
+    store = Store(tmp_path / "memory.duckdb")
+    ingest(store, [first])
+    learned = store.actors()
+    assert learned.loc[learned.name == "Kaarel Tamm", "code"].tolist() == ["ESTGOV"]
+    assert learned.loc[learned.name == "Kaarel Tamm", "origin"].tolist() == ["learned"]
+    ingest(store, [later])
+    events = store.events(source="EST")
+    assert ("ESTGOV", "BLR") in set(zip(events.source_code, events.target_code, strict=True))

