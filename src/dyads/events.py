@@ -766,8 +766,8 @@ class _SentenceExtractor:
             if pattern is None or event_type(pattern.code).quad_class != 4 or pattern.code.startswith("14"):
                 continue
             doers = self.subjects(clause)
-            if not doers or any(d.actor.country != speaker.country or d.actor.sector not in (speaker.sector, "MIL", "REB")
-                                for d in doers):
+            own = (speaker.sector, "MIL", "REB")
+            if not doers or any(d.actor.country != speaker.country or d.actor.sector not in own for d in doers):
                 continue
             targets = self.targets(clause, pattern.code, doers)
             if targets:
