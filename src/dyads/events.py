@@ -225,6 +225,8 @@ class _SentenceExtractor:
                     intent = True
             if child.dep_ == "mark" and child.lower_ in CONDITIONAL_MARKS:
                 return None
+            if child.dep_ == "mark" and child.lower_ in ("before", "until") and trigger.tag_ in ("VBZ", "VBP"):
+                return None  # "before Sarkozy heads to Beijing": not yet done
         token = trigger
         for _ in range(6):
             dep = token.dep_
@@ -497,8 +499,8 @@ class _SentenceExtractor:
     def unnamed_doer(self, verb: Token, code: str) -> list[Mention]:
         """The doer a passive clause leaves out: arrests and detentions are by the police of the country
         where they happen; attacks by unidentified armed men ("---REB")."""
-        if not self._passive(verb) or not code.startswith(("17", "18")):
-            return []
+        if not self._passive(verb) or not code.startswith(("17", "18")) or verb.dep_ in ("acl", "amod", "relcl"):
+            return []  # a participle describing someone ("a member jailed last year") is background
         patients = [m for c in verb.children if c.dep_ in ("nsubjpass", "nsubj") for m in self.actors(c)]
         if verb.dep_ == "acl":
             patients += self.actors(verb.head)
@@ -759,6 +761,8 @@ class _SentenceExtractor:
         if len(speakers) != 1 or self.modality(speech) is None:
             return
         speaker = speakers[0].actor
+        if speaker.sector not in ("REB", "UAF", "CRM") and speaker.country != "IMG":
+            return
         for clause in speech.children:
             if clause.dep_ != "ccomp" or self._negated(clause):
                 continue
@@ -766,7 +770,7 @@ class _SentenceExtractor:
             if pattern is None or event_type(pattern.code).quad_class != 4 or pattern.code.startswith("14"):
                 continue
             doers = self.subjects(clause)
-            own = (speaker.sector, "MIL", "REB")
+            own = (speaker.sector, "REB", "UAF", "MIL")
             if not doers or any(d.actor.country != speaker.country or d.actor.sector not in own for d in doers):
                 continue
             targets = self.targets(clause, pattern.code, doers)
