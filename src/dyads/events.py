@@ -496,10 +496,15 @@ class _SentenceExtractor:
                 continue  # speaking to reporters is a statement, not a consultation
             self.out.append(Candidate(self.sent_index, trigger, source, aimed_at, code, modality))
 
-    def unnamed_doer(self, verb: Token, code: str) -> list[Mention]:
+    def unnamed_doer(self, verb: Token, code: str, reciprocal: bool = False) -> list[Mention]:
         """The doer a passive clause leaves out: arrests and detentions are by the police of the country
-        where they happen; attacks by unidentified armed men ("---REB")."""
-        if not self._passive(verb) or not code.startswith(("17", "18")) or verb.dep_ in ("acl", "amod", "relcl"):
+        where they happen; attacks by unidentified armed men ("---REB"); a mutual act ("the programme
+        signed in Maputo in 2011") by the story's two parties."""
+        if not self._passive(verb):
+            return []
+        if reciprocal and len(self.index.main_countries) == 2:
+            return [self.index.main_codes[c] for c in self.index.main_countries]
+        if not code.startswith(("17", "18")) or verb.dep_ in ("acl", "amod", "relcl"):
             return []  # a participle describing someone ("a member jailed last year") is background
         patients = [m for c in verb.children if c.dep_ in ("nsubjpass", "nsubj") for m in self.actors(c)]
         if verb.dep_ == "acl":
@@ -649,7 +654,7 @@ class _SentenceExtractor:
                 self._consume_objects(token)
                 self._sight(token, self.subjects(token), pattern.code)
                 continue
-            sources = self.subjects(token) or self.unnamed_doer(token, pattern.code)
+            sources = self.subjects(token) or self.unnamed_doer(token, pattern.code, pattern.reciprocal)
             if not sources:
                 continue
             if pattern.code.startswith(("02", "10")):
