@@ -114,6 +114,8 @@ def _bag(verb: Token) -> set[str]:
                     words.update(_noun_words(grand))
         elif dep == "advmod":  # "sexually assaulted", "stepped down"
             words.add(child.lower_)
+    if verb.dep_ in ("relcl", "acl") and verb.head.pos_ in ("NOUN", "PROPN"):
+        words.update(_noun_words(verb.head))  # "the rescue teams Havana sent": the noun is the object
     return words
 
 
