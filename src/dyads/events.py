@@ -285,7 +285,8 @@ class _SentenceExtractor:
         """Passive voice, including bare participles ("three soldiers wounded", "leaving two dead")."""
         if any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
             return True
-        return verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children) and verb.dep_ != "ROOT"
+        return verb.tag_ == "VBN" and not any(c.dep_ == "aux" for c in verb.children) and verb.dep_ in (
+            "acl", "advcl", "oprd", "ccomp", "relcl", "conj")
 
     def subjects(self, verb: Token) -> list[Mention]:
         passive = self._passive(verb)
