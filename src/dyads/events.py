@@ -597,6 +597,15 @@ class _SentenceExtractor:
                         if earlier.target is not None and (named is None or earlier.code[:2] == named.code[:2]) \
                                 and event_type(earlier.code).quad_class == 4:
                             return [earlier.target]
+        if code.startswith("13"):  # a threat of more: at whoever the source last fought, or who fought it
+            history = sorted(self.earlier + self.out + self.sightings, key=lambda c: c.trigger.i)
+            for earlier in reversed(history):
+                if event_type(earlier.code).quad_class < 4 or earlier.target is None:
+                    continue
+                if earlier.source.actor.code == source.actor.code:
+                    return [earlier.target]
+                if earlier.target.actor.code == source.actor.code:
+                    return [earlier.source]
         if code.startswith(REPLY_CODES):
             found = self.reply_target(trigger, source)
             if found:
