@@ -507,6 +507,8 @@ class _SentenceExtractor:
             return []
         if reciprocal and len(self.index.main_countries) == 2:
             return [self.index.main_codes[c] for c in self.index.main_countries]
+        if code.startswith("15"):  # "forces were put on alert": the forces themselves
+            return [m for c in verb.children if c.dep_ == "nsubjpass" for m in self.actors(c)]
         if not code.startswith(("17", "18")) or verb.dep_ in ("acl", "amod", "relcl"):
             return []  # a participle describing someone ("a member jailed last year") is background
         patients = [m for c in verb.children if c.dep_ in ("nsubjpass", "nsubj") for m in self.actors(c)]
