@@ -156,7 +156,7 @@ def test_load_gold_names_file_and_line_of_broken_record(tmp_path: Path) -> None:
 # ---- floors on the gold suites (scored by the code users run) ---------------------------------------
 
 # floors slightly below the figures measured when written (current ones: BENCHMARKS.md)
-GOLD_FLOORS = {"stories_synthetic.jsonl": 0.62, "petr2_gsr_validation.jsonl": 0.32}
+GOLD_FLOORS = {"stories_synthetic.jsonl": 0.66, "petr2_gsr_validation.jsonl": 0.36}
 
 
 def _score(shared_dir: Path, coder, name: str) -> dict:
@@ -179,15 +179,15 @@ def test_gold_suite_root_country_f1_above_floor(shared_dir: Path, coder, name: s
 def test_gold_plover_source_and_type_f1_above_floor(shared_dir: Path, coder) -> None:
     score = _score(shared_dir, coder, "plover_gsr_cameo.jsonl")
     assert score["kind"] == "plover"
-    assert score["levels"]["plover"]["f1"] >= 0.44
+    assert score["levels"]["plover"]["f1"] >= 0.45
 
 
 def test_gold_pentaclass_accuracy_above_floor(shared_dir: Path, coder) -> None:
     score = _score(shared_dir, coder, "conflibert_cameo_pentaclass.jsonl")
-    assert score["pentaclass"]["accuracy"] >= 0.64
+    assert score["pentaclass"]["accuracy"] >= 0.65
 
 
 def test_gold_stories_actor_accuracy_above_floor(shared_dir: Path, coder) -> None:
     score = _score(shared_dir, coder, "stories_synthetic.jsonl")
-    assert score["actors"]["source_country"] >= 0.8
-    assert score["actors"]["target_country"] >= 0.8
+    assert score["actors"]["source_country"] >= 0.85
+    assert score["actors"]["target_country"] >= 0.85
