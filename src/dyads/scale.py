@@ -343,9 +343,9 @@ def ingest(store: Store, paths: Sequence[str | Path], *, parts: str | Path, engi
     stored stories; a batch coded again overwrites its own file."""
     import tempfile
 
-    from dyads.store import IngestSummary, _coder_with_memory
+    from dyads.store import IngestSummary, _coder_with_memory, read_new_stories
 
-    read = _read_new_stories(store, paths, date=date)
+    read = read_new_stories(store, paths, date=date)
     stored_stories = stored_events = batches = done = 0
     added_rejects = store.add_rejects(read.rejects)
     by_id = {story.id: story for story in read.todo}
@@ -376,35 +376,3 @@ def ingest(store: Store, paths: Sequence[str | Path], *, parts: str | Path, engi
                          batches=batches)
 
 
-@dataclasses.dataclass
-class _NewStories:
-    todo: list[Story]
-    rejects: list[Reject]
-    count: int
-    known: int
-    duplicates: int
-
-
-def _read_new_stories(store: Store, paths: Sequence[str | Path], *, date: Any) -> _NewStories:
-    """Read stories as the store's ingest does: content ids, input duplicates dropped, stored ones skipped."""
-    from dyads.readers import read_stories, story_id_for
-
-    rejects: list[Reject] = []
-    stories: list[Story] = []
-    seen: set[str] = set()
-    duplicates = 0
-    for item in read_stories(paths, date=date):
-        if isinstance(item, Reject):
-            rejects.append(item)
-            continue
-        content_id = story_id_for(item.text, item.date, item.source)
-        if content_id in seen:
-            duplicates += 1
-            continue
-        seen.add(content_id)
-        stories.append(dataclasses.replace(item, id=content_id, metadata={**item.metadata, "_record_id": item.id}))
-    known: set[str] = set()
-    for start in range(0, len(stories), 10_000):
-        known |= store.known_story_ids(s.id for s in stories[start:start + 10_000])
-    todo = [story for story in stories if story.id not in known]
-    return _NewStories(todo, rejects, len(stories) + duplicates, len(known), duplicates)

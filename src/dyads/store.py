@@ -675,27 +675,8 @@ def ingest(store: Store, paths: Sequence[str | Path], *, coder: Coder | None = N
     own id is kept as the story's record_id. Rejects (unreadable records, stories the coder fails on) go
     to the rejects table and never stop the batch. Each batch commits stories and events together.
     """
-    from dyads.readers import read_stories, story_id_for
-
-    items = list(read_stories(paths, date=date))
-    rejects = [item for item in items if isinstance(item, Reject)]
-    stories: list[Story] = []
-    seen: set[str] = set()
-    duplicates = 0
-    for item in items:
-        if isinstance(item, Reject):
-            continue
-        content_id = story_id_for(item.text, item.date, item.source)
-        if content_id in seen:
-            duplicates += 1
-            continue
-        seen.add(content_id)
-        metadata = {**item.metadata, "_record_id": item.id}
-        stories.append(dataclasses.replace(item, id=content_id, metadata=metadata))
-    known: set[str] = set()
-    for start in range(0, len(stories), 10_000):
-        known |= store.known_story_ids(s.id for s in stories[start:start + 10_000])
-    todo = [story for story in stories if story.id not in known]
+    read = read_new_stories(store, paths, date=date)
+    todo, rejects = read.todo, read.rejects
     added_rejects = store.add_rejects(rejects)
     stored_stories = stored_events = batches = 0
     with tempfile.TemporaryDirectory(prefix="dyads-actors-") as folder:
@@ -713,9 +694,46 @@ def ingest(store: Store, paths: Sequence[str | Path], *, coder: Coder | None = N
             batches += 1
             if progress:
                 progress("coding", stored_stories + len(failed), len(todo))
-    return IngestSummary(stories_read=len(stories) + duplicates, stories_new=stored_stories,
-                         stories_skipped=len(known), stories_duplicate=duplicates, events=stored_events,
-                         rejects=added_rejects, batches=batches)
+    return IngestSummary(stories_read=read.count, stories_new=stored_stories, stories_skipped=read.known,
+                         stories_duplicate=read.duplicates, events=stored_events, rejects=added_rejects,
+                         batches=batches)
+
+
+@dataclass
+class NewStories:
+    """What an ingest has to code: stories not yet stored (with content ids), the input's rejects, counts."""
+
+    todo: list[Story]
+    rejects: list[Reject]
+    count: int  # stories read, duplicates included
+    known: int  # already in the store
+    duplicates: int  # the same story twice in this input
+
+
+def read_new_stories(store: Store, paths: Sequence[str | Path], *, date: dt.date | None = None) -> NewStories:
+    """Read `paths` for an ingest: content ids (the input's own id kept as `_record_id`), the same story
+    twice in the input dropped, stories the store already holds skipped."""
+    from dyads.readers import read_stories, story_id_for
+
+    rejects: list[Reject] = []
+    stories: list[Story] = []
+    seen: set[str] = set()
+    duplicates = 0
+    for item in read_stories(paths, date=date):
+        if isinstance(item, Reject):
+            rejects.append(item)
+            continue
+        content_id = story_id_for(item.text, item.date, item.source)
+        if content_id in seen:
+            duplicates += 1
+            continue
+        seen.add(content_id)
+        stories.append(dataclasses.replace(item, id=content_id, metadata={**item.metadata, "_record_id": item.id}))
+    known: set[str] = set()
+    for start in range(0, len(stories), 10_000):
+        known |= store.known_story_ids(s.id for s in stories[start:start + 10_000])
+    todo = [story for story in stories if story.id not in known]
+    return NewStories(todo, rejects, len(stories) + duplicates, len(known), duplicates)
 
 
 def _shift(day: Any, days: int) -> Any:
