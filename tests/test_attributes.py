@@ -110,8 +110,8 @@ DATE_CASES: list[tuple[str, str, str, str]] = [
 
 # (sentence, trigger word, value, unit, usd value)
 QUANTITY_CASES: list[tuple[str, str, float, str, float | None]] = [
-    ("Japan provided a loan amounting to 25 billion yen (approximately US$234.6 million) to Cambodia.",
-     "provided", 25e9, "JPY", 234.6e6),
+    ("Tokyo granted Laos a credit of 25 billion yen (roughly US$234.6 million) last year.",
+     "granted", 25e9, "JPY", 234.6e6),
     ("The bank lent Kenya US$234.6 million.", "lent", 234.6e6, "USD", 234.6e6),
     ("Washington pledged $1.4 billion in aid to Ukraine.", "pledged", 1.4e9, "USD", 1.4e9),
     ("Delhi released Rs 500 crore for flood relief.", "released", 5e9, "INR", None),
