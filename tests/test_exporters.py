@@ -10,23 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import make_stored_event
 from dyads.errors import InputError
 from dyads.exporters import EXPORT_FORMATS, GDELT_COLUMNS, ICEWS_COLUMNS, POLECAT_COLUMNS, export_events
 from dyads.model import Event, Story
-from dyads.ontology import event_type
 from dyads.store import Store
 
-
-def make_event(story: Story, source: str, target: str, code: str, date: str | None = None) -> Event:
-    info = event_type(code)
-    return Event(story_id=story.id, sentence_index=0, story_date=story.date.isoformat(),
-                 event_date=date or story.date.isoformat(), date_precision="day", source_code=source,
-                 source_country=source[:3], source_sector=source[3:6], source_name=source, source_text=source,
-                 source_span=(0, 3), target_code=target, target_country=target[:3], target_sector=target[3:6],
-                 target_name=target, target_text=target, target_span=(4, 7) if target else None,
-                 cameo_code=info.code, root_code=info.root, event_name=info.name, quad_class=info.quad_class,
-                 goldstein=info.goldstein, plover_type=info.plover_type, plover_mode=info.plover_mode,
-                 trigger_text=code, trigger_span=(8, 11))
+make_event = make_stored_event
 
 
 @pytest.fixture

@@ -18,10 +18,10 @@ from pathlib import Path
 
 import pytest
 
+from conftest import make_stored_event
 from dyads.dedup import collapse, one_a_day_id
 from dyads.errors import InputError, StoreError
 from dyads.model import Event, Reject, Story
-from dyads.ontology import event_type
 from dyads.store import SCHEMA_VERSION, Store, frame_row_to_event, ingest
 
 # Invented sentences (not from any dataset), templated into corpora.
@@ -49,16 +49,7 @@ def write_corpus(path: Path, count: int, *, start: dt.date = dt.date(2021, 3, 1)
     return path
 
 
-def make_event(story: Story, source: str, target: str, code: str, date: str | None = None) -> Event:
-    info = event_type(code)
-    return Event(story_id=story.id, sentence_index=0, story_date=story.date.isoformat(),
-                 event_date=date or story.date.isoformat(), date_precision="day", source_code=source,
-                 source_country=source[:3], source_sector=source[3:6], source_name=source, source_text=source,
-                 source_span=(0, 3), target_code=target, target_country=target[:3], target_sector=target[3:6],
-                 target_name=target, target_text=target, target_span=(4, 7) if target else None,
-                 cameo_code=info.code, root_code=info.root, event_name=info.name, quad_class=info.quad_class,
-                 goldstein=info.goldstein, plover_type=info.plover_type, plover_mode=info.plover_mode,
-                 trigger_text=code, trigger_span=(8, 11))
+make_event = make_stored_event
 
 
 class FakeCoder:
