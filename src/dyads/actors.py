@@ -83,6 +83,11 @@ class ActorIndex:
     def actors_at(self, token_index: int) -> list[Mention]:
         return self.by_token.get(token_index, [])
 
+    def mentions_before(self, token_index: int, window: int = 400) -> list[Mention]:
+        """Single-actor mentions in the `window` tokens before a token, in text order."""
+        return [ms[0] for i, ms in sorted(self.by_token.items())
+                if token_index - window <= i < token_index and len(ms) == 1]
+
     def tags_at(self, token_index: int) -> str:
         return self.tags.get(token_index, "")
 

@@ -599,6 +599,11 @@ class _SentenceExtractor:
                         if earlier.target is not None and (named is None or earlier.code[:2] == named.code[:2]) \
                                 and event_type(earlier.code).quad_class == 4:
                             return [earlier.target]
+        if code.startswith("17") and source.actor.sector in ("COP", "MIL", "GOV", "JUD", "SPY"):
+            # "eight were arrested": the group the story is about at home (protesters, strikers...)
+            for seen in reversed(self.index.mentions_before(trigger.i)):
+                if seen.actor.country == country and seen.actor.sector in NON_STATE | {"AGR", "HRI", "REL"}:
+                    return [seen]
         if code.startswith("13"):  # a threat of more: at whoever the source last fought, or who fought it
             history = sorted(self.earlier + self.out + self.sightings, key=lambda c: c.trigger.i)
             for earlier in reversed(history):
