@@ -401,12 +401,14 @@ class _SentenceExtractor:
             return found
         preps = list(TARGET_PREPS) + (list(VISIT_PREPS) if code in ("042", "043") else [])
         nominal = [o for o in objects if o.pos_ in ("NOUN", "PROPN") and not self.index.actors_at(o.i)]
+        violent = event_type(code).quad_class == 4  # "at the gate of the ministry": whose place was hit
         for prep in preps:
             for child in verb.children:
                 if child.dep_ == "prep" and child.lower_ == prep:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj":
-                            found.extend(self.actors(pobj) or self._noun_targets(pobj, ("with",)))
+                            found.extend(self.actors(pobj) or self._noun_targets(pobj, ("with", "of") if violent
+                                                                               else ("with",)))
             if found and prep in NOUN_TARGET_PREPS:
                 # "held talks with X in Gaza and with Y": the same preposition on the object noun too
                 for noun in nominal:
