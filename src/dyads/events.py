@@ -334,8 +334,9 @@ class _SentenceExtractor:
         if named:
             return named
         governing = self._governing_verb(noun)
-        if governing is not None and noun.dep_ in ("dobj", "pobj", "nsubjpass", "attr"):
-            return self.subjects(governing)
+        violent = (match := match_noun(noun, self.k)) is not None and event_type(match.code).quad_class == 4
+        if governing is not None and noun.dep_ in ("dobj", "pobj", "nsubjpass", "attr") and not violent:
+            return self.subjects(governing)  # not for attacks: "condemned the bombing" is not a bombing
         return []
 
     def beneficiary(self, prep: Token) -> list[Mention]:
@@ -597,10 +598,10 @@ class _SentenceExtractor:
                              for p in c.children if p.dep_ == "pobj"):
                     named = match_noun(noun, self.k)
                     history = sorted(self.earlier + self.out, key=lambda c: c.trigger.i)
-                    for earlier in reversed(history):
-                        if earlier.target is not None and (named is None or earlier.code[:2] == named.code[:2]) \
-                                and event_type(earlier.code).quad_class == 4:
-                            return [earlier.target]
+                    attacks = [c for c in history if c.target is not None and event_type(c.code).quad_class == 4]
+                    same = [c for c in attacks if named is not None and c.code[:2] == named.code[:2]]
+                    if same or attacks:
+                        return [(same or attacks)[-1].target]
         if code.startswith("17") and source.actor.sector in ("COP", "MIL", "GOV", "JUD", "SPY"):
             # "eight were arrested": the group the story is about at home (protesters, strikers...)
             for seen in reversed(self.index.mentions_before(trigger.i)):
@@ -818,10 +819,17 @@ class _SentenceExtractor:
     def _consequence(token: Token, matched: dict[int, VerbPattern]) -> bool:
         """'..., killing 14 people', 'leaving one dead': a participle that reports the toll of an event
         already coded in its clause is not a separate event."""
-        if token.tag_ != "VBG" or token.dep_ not in ("advcl", "conj", "xcomp"):
+        if token.tag_ != "VBG" or token.dep_ not in ("advcl", "conj", "xcomp") or matched[token.i].code[:2] < "18":
             return False
-        head = matched.get(token.head.i)
-        return head is not None and head.code[:2] >= "14" and matched[token.i].code[:2] >= "18"
+        node = token
+        for _ in range(3):  # "..., killing 14 people, most of them civil servants, and wounding 30"
+            node = node.head
+            head = matched.get(node.i)
+            if head is not None and head.code[:2] >= "14":
+                return True
+            if node.head is node:
+                break
+        return False
 
     def _consume_objects(self, verb: Token, code: str = "") -> None:
         """Nouns that belong to a coded verb's event ("held talks", "engaged them in a firefight") are not
