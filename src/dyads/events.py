@@ -636,6 +636,8 @@ class _SentenceExtractor:
         if code.startswith("14") and source.actor.sector != "GOV" and country not in ("---", "IGO", "NGO", "IMG"):
             # protest aimed at no one named: against the protesters' own government
             return [Mention("", source.start, source.start, Actor(country + "GOV", source.actor.name), "implicit")]
+        if code in ("010", "011"):  # a plain statement or "declined to comment" is aimed at no one
+            return []
         if event_type(code).quad_class <= 2 and len(self.index.main_countries) == 2 \
                 and country not in self.index.main_countries:
             return [self.index.main_codes[c] for c in self.index.main_countries]
