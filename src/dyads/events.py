@@ -690,6 +690,7 @@ class _SentenceExtractor:
             if token.pos_ == "VERB" and token.lemma_.lower() in STATEMENT_VERBS | {"remind", "warn"}:
                 self._obligation(token)
                 self._claimed_act(token)
+                self._blame(token)
         for token in self.sent:
             if token.pos_ not in ("NOUN", "PROPN") or token.i in self.consumed:
                 continue
@@ -782,6 +783,27 @@ class _SentenceExtractor:
             appeal = appeal_code(asked.code) if asked else ""
             code = "10" + appeal[2:] if appeal and appeal != "020" else "100"
             self.emit(speech, speakers, addressees, code, False, "asserted")
+
+    def _blame(self, speech: Token) -> None:
+        """'The Thai commander said Cambodian troops shot at a Thai patrol': a party telling of the other
+        side's attack on it accuses that side (112)."""
+        speakers = self.subjects(speech)
+        if len(speakers) != 1 or self.modality(speech) is None or len(self.index.main_countries) != 2:
+            return
+        speaker = speakers[0].actor
+        if speaker.country not in self.index.main_countries:
+            return
+        for clause in speech.children:
+            if clause.dep_ != "ccomp" or self._negated(clause):
+                continue
+            pattern = match_verb(clause, self.k, self.index.actors_at)
+            if pattern is None or event_type(pattern.code).quad_class != 4 or pattern.code.startswith("14"):
+                continue
+            doers = [d for d in self.subjects(clause) if d.actor.country in self.index.main_countries
+                     and d.actor.country != speaker.country]
+            targets = self.targets(clause, pattern.code, doers)
+            if doers and all(t.actor.country == speaker.country for t in targets):
+                self.emit(speech, speakers, doers, "112", False, "asserted")
 
     def _claimed_act(self, speech: Token) -> None:
         """'Hezbollah said its fighters had targeted the patrol': an armed group telling of its own attack
