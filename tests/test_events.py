@@ -230,3 +230,35 @@ def test_seed_story_actors_are_cambodia_and_japan_only(seed) -> None:
     _, events = seed
     countries = {e.source_country for e in events} | {e.target_country for e in events if e.target_code}
     assert countries <= {"KHM", "JPN"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Norway said on Monday that Iran must release the detained sailors.", ("NOR", "IRN", "10")),
+        ("Peru said on Friday it would not withdraw its troops from the border.", None),
+        ("Seoul called the missile launch by North Korea a provocation.", ("KOR", "PRK", "11")),
+        ("Egypt refused to release the Sudanese fishermen.", ("EGY", "SDN", "12")),
+        ("Chile and Peru agreed that their countries should cooperate on fisheries.", ("CHL", "PER", "03")),
+    ],
+    ids=["obligation-is-demand", "will-not-is-refusal-no-target", "naming-judgement-condemns",
+         "refused-to-is-rejection", "agreed-that-is-intent"],
+)
+def test_code_speech_frames(code_text, text: str, expected: tuple[str, str, str] | None) -> None:
+    found = triples(code_text(text))
+    if expected is None:
+        assert not any(root in ("19", "08") for _, _, root in found), found
+    else:
+        assert expected in found, found
+
+
+def test_code_reply_names_the_proposer(code_text) -> None:
+    found = triples(code_text("Bangladesh rejected an Indian proposal on Monday."))
+    assert ("BGD", "IND", "12") in found
+
+
+def test_code_claim_of_own_attack_is_015(code_text) -> None:
+    text = ("BEIRUT, March 9 - Hezbollah fighters fired a missile at an Israeli army patrol on Monday. "
+            "Hezbollah said its fighters had attacked the Israeli patrol.")
+    codes = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(text)}
+    assert ("LBNREB", "ISRMIL", "015") in codes

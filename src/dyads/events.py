@@ -68,6 +68,12 @@ NON_STATE = {"REB", "CRM", "UAF", "OPP", "CVL", "LAB", "EDU"}  # their violence 
 PARTITIVE_NOUNS = {"member", "members", "supporter", "dozen", "dozens", "hundred", "hundreds", "thousand",
                    "thousands", "some", "many", "most", "group", "number", "part", "unit", "wing", "faction",
                    "contingent", "delegation", "team", "representative", "activist", "fighter"}
+NEGATIVE_JUDGEMENTS = {"provocation", "provocative", "crime", "violation", "aggression", "travesty", "unacceptable",
+                       "illegal", "outrageous", "baseless", "groundless", "unjustified", "irresponsible", "hostile",
+                       "terrorism", "terrorist", "atrocity", "disgrace", "shameful", "dangerous", "unlawful",
+                       "absurd", "lie", "lies", "insult", "betrayal", "farce", "sham"}
+POSITIVE_JUDGEMENTS = {"milestone", "success", "breakthrough", "historic", "positive", "constructive", "welcome",
+                       "important step", "landmark", "victory", "achievement", "model"}
 THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
@@ -659,6 +665,9 @@ class _SentenceExtractor:
                 continue
             if token.dep_ in ("amod", "compound", "nmod"):
                 continue  # a participle used as an adjective ("the outlawed party") is no act
+            if self._naming(token):
+                self._judgement(token)
+                continue
             pattern = match_verb(token, self.k, self.index.actors_at)
             if pattern is not None:
                 matched[token.i] = pattern
@@ -666,7 +675,7 @@ class _SentenceExtractor:
             pattern = matched.get(token.i)
             if pattern is None:
                 continue
-            if self._consequence(token, matched) or self._naming(token):
+            if self._naming(token) or self._consequence(token, matched):
                 continue
             threat = self._threat_head(token, pattern)
             if threat is not None:
@@ -827,6 +836,23 @@ class _SentenceExtractor:
             targets = self.targets(clause, pattern.code, doers)
             if targets:
                 self.emit(speech, speakers, targets, "015", False, "asserted")
+
+    def _judgement(self, verb: Token) -> None:
+        """'called the firing a provocation', 'described the vote as a milestone': naming an act with a
+        judgement condemns (111) or praises (051) whoever did it."""
+        words = {fold_word(t.text) for c in verb.children if c.dep_ in ("oprd", "attr", "acomp", "ccomp", "prep")
+                 for t in c.subtree}
+        code = "111" if words & NEGATIVE_JUDGEMENTS else "051" if words & POSITIVE_JUDGEMENTS else ""
+        if not code or self.modality(verb) is None:
+            return
+        sources = self.subjects(verb)
+        if len(sources) != 1:
+            return
+        objects = [m for c in verb.children if c.dep_ == "dobj" for m in self.actors(c)]
+        doers = [m for c in verb.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"
+                 for p in c.children if p.dep_ == "pobj" for m in self.actors(p)]  # "the launch by X"
+        targets = objects or doers or self.reply_target(verb, sources[0])
+        self.emit(verb, sources, [t for t in targets if t not in sources], code, False, "asserted")
 
     @staticmethod
     def _naming(verb: Token) -> bool:
