@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from dyads.attributes import doc_entities
 from dyads.lexicons import (
     ADJECTIVE,
     CAPITAL,
@@ -164,7 +165,7 @@ class _StoryResolver:
     def _inside_person(self, token: Token) -> bool:
         if token.ent_type_ != "PERSON":
             return False
-        ent = next((e for e in token.doc.ents if e.start <= token.i < e.end), None)
+        ent = next((e for e in doc_entities(token.doc) if e.start <= token.i < e.end), None)
         return ent is not None and len(ent) >= 2 and token.text not in ("Japanese", "Chinese")
 
 
@@ -371,7 +372,7 @@ class _StoryResolver:
         so that all mentions of them (by full name, surname or a near spelling) resolve."""
         doc = self.doc
         spans: list[tuple[int, int]] = []
-        for ent in doc.ents:
+        for ent in doc_entities(doc):
             if ent.label_ == "PERSON":
                 spans.append((ent.start, ent.end))
         for token in doc:

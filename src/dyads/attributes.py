@@ -64,6 +64,14 @@ _NUMBER = (rf"(?:half\s+an?|\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?|(?:(?
 _AMOUNT = rf"(?P<num>{_NUMBER})(?:\s*-?\s*(?P<scale>(?:{_SCALE_WORDS})(?:\s+(?:{_SCALE_WORDS}))?)\b)?"
 
 
+
+def doc_entities(doc: Any) -> list[Any]:
+    """The doc's entities, built once per doc (spaCy rebuilds `doc.ents` on every access)."""
+    cached = doc.user_data.get("dyads_ents")
+    if cached is None:
+        cached = doc.user_data["dyads_ents"] = list(doc.ents)
+    return cached
+
 def parse_number(text: str) -> float | None:
     """A number written in digits and/or words: "2.5 million" -> 2.5e6, "Rs 500 crore" part "500 crore" -> 5e9,
     "at least 25" -> 25, "dozens" -> 24, "tens of thousands" -> 20000. None when there is no number."""
@@ -402,7 +410,7 @@ def _date_entities(trigger: Token) -> tuple[list[Any], Token]:
     token = trigger
     for _ in range(3):
         scope = _clause_tokens(token)
-        ents = [e for e in doc.ents if e.start >= sentence.start and e.end <= sentence.end
+        ents = [e for e in doc_entities(doc) if e.start >= sentence.start and e.end <= sentence.end
                 and (e.label_ in ("DATE", "TIME") or (e.label_ == "CARDINAL" and _NUMERIC.match(e.text)))
                 and any(i in scope for i in range(e.start, e.end))]
         if token is not trigger:  # a coordinated verb inherits only dates fronted before its head
@@ -421,7 +429,7 @@ def _lede_date(doc: Doc, trigger: Token, story_date: dt.date) -> ResolvedDate | 
     first = next((s for s in doc.sents if s.text.strip()), None)
     if first is None or (trigger.sent.start <= first.start and trigger.pos_ in ("VERB", "AUX")):
         return None  # the lede's own verb clauses keep to their own dates; its nominal events share them
-    for ent in doc.ents:
+    for ent in doc_entities(doc):
         if ent.start >= first.end:
             break
         if ent.label_ != "DATE":
@@ -726,7 +734,7 @@ def _story_currencies(doc: Doc) -> list[str]:
     """The currencies of the countries a story names, most mentioned first."""
     countries = _gazetteer()[1]
     seen: dict[str, int] = {}
-    for ent in doc.ents:
+    for ent in doc_entities(doc):
         if ent.label_ in ("GPE", "NORP"):
             code = countries.get(_norm(ent.text))
             currency = _country_currency().get(code or "")
@@ -857,7 +865,7 @@ def find_location(doc: Doc, trigger: Token, dateline: str) -> tuple[str, str] | 
     try:
         scope = _clause_tokens(trigger)
         sentence = trigger.sent
-        ents = [e for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC") and sentence.start <= e.start
+        ents = [e for e in doc_entities(doc) if e.label_ in ("GPE", "LOC", "FAC") and sentence.start <= e.start
                 and e.end <= sentence.end and e.start in scope and _place_entity(e)]
     except (AttributeError, ValueError, IndexError):
         ents = []
