@@ -156,7 +156,7 @@ def test_load_gold_names_file_and_line_of_broken_record(tmp_path: Path) -> None:
 # ---- floors on the gold suites (scored by the code users run) ---------------------------------------
 
 # floors slightly below the figures measured when written (current ones: BENCHMARKS.md)
-GOLD_FLOORS = {"stories_synthetic.jsonl": 0.66, "petr2_gsr_validation.jsonl": 0.36}
+GOLD_FLOORS = {"stories_synthetic.jsonl": 0.69, "petr2_gsr_validation.jsonl": 0.37}
 
 
 def _score(shared_dir: Path, coder, name: str) -> dict:
