@@ -61,6 +61,9 @@ DOMESTIC_SECTORS = {"OPP", "CVL", "REB", "COP", "JUD", "LEG", "LAB", "EDU", "MED
                     "HRI", "ELI", "REL", "CRM", "UAF"}
 # bodies named after an organisation that act for it: "the African Union mission", "the UN team"
 ORG_BODIES = {"mission", "force", "team", "delegation", "envoy", "secretariat", "contingent"}
+COLLECTIVE_BODIES = {"association", "federation", "union", "council", "committee", "society", "league",
+                     "coalition", "movement", "front", "organisation", "organization", "group", "network", "body",
+                     "chamber", "syndicate", "guild", "confederation", "forum"}
 GROUP_NOUNS = {"group", "movement", "organisation", "organization", "bloc", "alliance", "coalition", "faction",
                "body", "network"}
 TITLE_GLUE = {",", "and", "of", "for", "-", "the"}
@@ -299,6 +302,8 @@ class _StoryResolver:
         if person is not None:
             return [self._mention(head, person[0], "person", person[1], span=tokens)]
         sector, covers_head = self.sector_and_cover(tokens, head)
+        if sector and fold_word(head.text) in COLLECTIVE_BODIES:
+            covers_head = True  # "the lawyers' association", "the teachers' federation": its members' sector
         head_tag = self.tags.get(head.i)
         tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
         if not tagged and not sector and fold_word(head.text) in GROUP_NOUNS and any(
