@@ -690,7 +690,7 @@ class _SentenceExtractor:
             sources = self.subjects(token) or self.unnamed_doer(token, pattern.code, pattern.reciprocal)
             if not sources:
                 continue
-            if pattern.code.startswith(("02", "10")):
+            if pattern.code.startswith(("02", "10")) or token.lemma_.lower() == "invite":
                 pattern = self._appeal_for(token, pattern)
             targets = self.targets(token, pattern.code, sources)
             self._consume_objects(token, pattern.code)
@@ -767,6 +767,12 @@ class _SentenceExtractor:
                     noun = match_noun(pobj, self.k) if pobj.dep_ == "pobj" else None
                     if noun is not None:
                         asked.append(noun.code)
+            elif child.dep_ == "dobj":  # "urged respect for the ceasefire", "demanded the release of"
+                nouns = [child] + [p for c in child.children if c.dep_ == "prep" and c.lower_ in ("for", "of")
+                                   for p in c.children if p.dep_ == "pobj"]
+                asked.extend(n.code for n in (match_noun(t, self.k) for t in nouns) if n is not None)
+        if verb.lemma_.lower() == "invite":  # "invited firms to invest": an appeal, unless to visit or meet
+            asked = [c for c in asked if not c.startswith("04")]
         for code in asked:
             appeal = appeal_code(code)
             if appeal and pattern.code.startswith("10"):
