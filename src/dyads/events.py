@@ -74,6 +74,8 @@ NEGATIVE_JUDGEMENTS = {"provocation", "provocative", "crime", "violation", "aggr
                        "absurd", "lie", "lies", "insult", "betrayal", "farce", "sham"}
 POSITIVE_JUDGEMENTS = {"milestone", "success", "breakthrough", "historic", "positive", "constructive", "welcome",
                        "important step", "landmark", "victory", "achievement", "model"}
+COMMITMENT_HEADS = {"pledge", "promise", "vow", "offer", "agree", "ready", "willing", "prepared", "commit",
+                    "undertake", "propose", "volunteer", "decide", "plan", "intend"}
 THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
@@ -696,6 +698,9 @@ class _SentenceExtractor:
             self._consume_objects(token, pattern.code)
             self.emit(token, sources, targets, pattern.code, pattern.reciprocal, modality)
         for token in self.sent:
+            if token.lemma_.lower() in COMMITMENT_HEADS and token.i not in matched:
+                self._commitment(token, matched)
+        for token in self.sent:
             if token.pos_ == "VERB" and token.lemma_.lower() in STATEMENT_VERBS | {"remind", "warn"}:
                 self._obligation(token)
                 self._claimed_act(token)
@@ -798,6 +803,20 @@ class _SentenceExtractor:
             appeal = appeal_code(asked.code) if asked else ""
             code = "10" + appeal[2:] if appeal and appeal != "020" else "100"
             self.emit(speech, speakers, addressees, code, False, "asserted")
+
+    def _commitment(self, head: Token, matched: dict[int, VerbPattern]) -> None:
+        """'offered to send a team', 'ready to supply Uzbekistan with power': a promise of an act the lexicon
+        does not name is still an intent to cooperate (030)."""
+        acts = [c for c in head.children if c.dep_ == "xcomp" and c.pos_ == "VERB"]
+        if not acts or any(a.i in matched for a in acts) or self._negated(acts[0]):
+            return
+        if self.modality(head) is None:
+            return
+        sources = self.subjects(head)
+        if not sources:
+            return
+        targets = self.targets(acts[0], "030", sources)
+        self.emit(head, sources, targets, "030", False, "intent")
 
     def _blame(self, speech: Token) -> None:
         """'The Thai commander said Cambodian troops shot at a Thai patrol': a party telling of the other
