@@ -76,6 +76,7 @@ POSITIVE_JUDGEMENTS = {"milestone", "success", "breakthrough", "historic", "posi
                        "important step", "landmark", "victory", "achievement", "model"}
 COMMITMENT_HEADS = {"pledge", "promise", "vow", "offer", "agree", "ready", "willing", "prepared", "commit",
                     "undertake", "propose", "volunteer", "decide", "plan", "intend"}
+STATE_SECTORS = {"GOV", "COP", "MIL", "JUD", "SPY"}
 THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
@@ -471,7 +472,7 @@ class _SentenceExtractor:
             refused = refusal_code(code)
             if not refused:
                 return
-            code, modality = refused, "asserted"
+            code, modality, reciprocal = refused, "asserted", False  # a refusal is one side's
         root = code[:2]
         if (root == "19" or code == "183") and code != "195" and any(AERIAL.search(m.text) for m in sources):
             code = "195"  # fighting from the air
@@ -620,7 +621,9 @@ class _SentenceExtractor:
             for earlier in reversed(history):
                 if event_type(earlier.code).quad_class < 4 or earlier.target is None:
                     continue
-                if earlier.source.actor.code == source.actor.code:
+                same_side = earlier.source.actor.country == source.actor.country and {
+                    earlier.source.actor.sector, source.actor.sector} <= STATE_SECTORS
+                if earlier.source.actor.code == source.actor.code or same_side:
                     return [earlier.target]
                 if earlier.target.actor.code == source.actor.code:
                     return [earlier.source]
