@@ -64,6 +64,10 @@ ORG_BODIES = {"mission", "force", "team", "delegation", "envoy", "secretariat", 
 COLLECTIVE_BODIES = {"association", "federation", "union", "council", "committee", "society", "league",
                      "coalition", "movement", "front", "organisation", "organization", "group", "network", "body",
                      "chamber", "syndicate", "guild", "confederation", "forum"}
+# groups and institutions: "it"/"they", never "he"/"she"
+COLLECTIVES = INSTITUTIONS | COLLECTIVE_BODIES | {"opposition", "police", "authority", "regime", "junta",
+                                                 "leadership", "media", "press", "public", "people", "military",
+                                                 "army", "navy", "bank", "fund", "group", "state"}
 GROUP_NOUNS = {"group", "movement", "organisation", "organization", "bloc", "alliance", "coalition", "faction",
                "body", "network"}
 TITLE_GLUE = {",", "and", "of", "for", "-", "the"}
@@ -270,7 +274,7 @@ class _StoryResolver:
         for mention in actors:
             person = len(actors) == 1 and token.tag_ not in ("NNS", "NNPS") and (mention.how == "person" or (
                 mention.how in ("title", "adjective", "name", "coreference") and token.pos_ != "PRON"
-                and fold_word(token.text) not in INSTITUTIONS and token.i not in self.tags
+                and fold_word(token.text) not in COLLECTIVES and token.i not in self.tags
                 and len(mention.actor.code) > 3) or (token.lower_ in PERSONAL or token.lower_ in ("latter", "former")))
             self.history.append(_Seen(token.i, mention.actor.code, mention.actor.name, person, subject,
                                       sent_index, plural=len(actors) > 1))
