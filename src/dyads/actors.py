@@ -310,6 +310,10 @@ class _StoryResolver:
             covers_head = True  # "the lawyers' association", "the teachers' federation": its members' sector
         head_tag = self.tags.get(head.i)
         tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
+        if not tagged and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+            named = self.named_before(head)
+            if named is not None:  # "the bank" after "the World Bank", "the council" after "the Security Council"
+                return [self._mention(head, named.code, "coreference", named.name, span=tokens)]
         if not tagged and not sector and fold_word(head.text) in GROUP_NOUNS and any(
                 c.lower_ in ("the", "this", "that") for c in head.children if c.dep_ == "det"):
             return self.resolve_group(head, sent_index)
@@ -564,6 +568,16 @@ class _StoryResolver:
                 self.tags[i] = (entry, i, i + 1)
         self.persons = {}
         self.find_persons()  # titles that name the acronym ("MDR spokesman X") now resolve
+
+    def named_before(self, head: Token) -> GazetteerEntry | None:
+        """The latest organisation named before `head` whose name ends with the head's word."""
+        word = fold_word(head.text)
+        best = None
+        for entry, start, end in self.tags.values():
+            names_it = end - start >= 2 and fold_word(self.words[end - 1]) == word
+            if end <= head.i and entry.kind == ORGANIZATION and names_it and (best is None or start > best[1]):
+                best = (entry, start)
+        return best[0] if best else None
 
     def resolve_group(self, head: Token, sent_index: int) -> list[Mention]:
         """"the group", "the bloc", "the alliance": the latest organisation or armed/political group."""
