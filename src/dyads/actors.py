@@ -112,7 +112,8 @@ class _Seen:
     person: bool
     subject: bool
     sentence: int
-    plural: bool = False
+    plural: bool = False  # one mention standing for several actors ("the two countries")
+    many: bool = False  # a grammatically plural or collective phrase ("the rebels", "the opposition")
 
 
 def _one_edit(a: str, b: str) -> bool:
@@ -276,8 +277,9 @@ class _StoryResolver:
                 mention.how in ("title", "adjective", "name", "coreference") and token.pos_ != "PRON"
                 and fold_word(token.text) not in COLLECTIVES and token.i not in self.tags
                 and len(mention.actor.code) > 3) or (token.lower_ in PERSONAL or token.lower_ in ("latter", "former")))
+            many = token.tag_ in ("NNS", "NNPS") or fold_word(token.text) in COLLECTIVES
             self.history.append(_Seen(token.i, mention.actor.code, mention.actor.name, person, subject,
-                                      sent_index, plural=len(actors) > 1))
+                                      sent_index, plural=len(actors) > 1, many=many))
             if mention.how not in ("coreference",):
                 self.country_counts[mention.actor.country] += 1
                 self.code_counts[mention.actor.code] += 1
@@ -496,7 +498,7 @@ class _StoryResolver:
                 return []
             return [self._mention(head, chosen[-1].code, "coreference", chosen[-1].name)]
         if lower in PLURAL:
-            groups = [s for s in recent if s.plural and s.token < head.i]
+            groups = [s for s in recent if (s.plural or s.many) and s.token < head.i and s.sentence >= sent_index - 1]
             if groups:
                 last = groups[-1].token
                 return [self._mention(head, s.code, "coreference", s.name) for s in groups if s.token == last]
