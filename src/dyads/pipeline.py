@@ -122,6 +122,8 @@ def hosted_visits(events: list[Event], seen: set[tuple[str, str, str]]) -> list[
     for event in events:
         if event.cameo_code != "042" or not event.target_code:
             continue
+        if event.target_sector not in ("", "GOV", "MIL", "LEG", "JUD") and event.target_country not in ("IGO", "NGO"):
+            continue  # touring a school or a camp: no host receives the visitor
         key = (event.target_code, event.source_code, "043")
         if key in seen:
             continue
