@@ -240,6 +240,7 @@ class _StoryResolver:
         named = Counter(entry.code[:3] for entry, start, _ in {v[1]: v for v in self.tags.values()}.values()
                         if entry.kind in (NAME, ADJECTIVE, CAPITAL, GOVERNMENT))
         self.prior_country = named.most_common(1)[0][0] if named else ""
+        self.top_countries = [c for c, _ in named.most_common(2)]
         self.find_persons()
         for sent_index, sent in enumerate(self.doc.sents):
             for token in sent:
@@ -440,6 +441,14 @@ class _StoryResolver:
             tagged = [self.tags[t.i][0] for t in window if t.i in self.tags]
             if tagged:
                 return tagged[-1].code[:3] + "GOV"
+            # "X ... with her counterpart, Y": Y is of the story's other main country
+            sentence = doc[span.start].sent
+            before = [self.persons[doc[i].lower_][0][:3] for i in range(sentence.start, span.start)
+                      if doc[i].lower_ in self.persons]  # the person whose counterpart this is
+            before = before or [self.tags[i][0].code[:3] for i in range(sentence.start, span.start)
+                                if i in self.tags and self.tags[i][0].kind not in (CITY,)]
+            if before and len(self.top_countries) == 2 and before[-1] in self.top_countries:
+                return next(c for c in self.top_countries if c != before[-1]) + "GOV"
             return ""
         sector = self.sector_of(window, window[-1])
         tagged = [self.tags[t.i][0] for t in window if t.i in self.tags]
