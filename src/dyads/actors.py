@@ -464,6 +464,9 @@ class _StoryResolver:
 
     def person_at(self, head: Token) -> tuple[str, str] | None:
         if head.pos_ != "PROPN":
+            # the tagger sometimes calls a capitalised surname a noun ("Benavides praised ...")
+            if head.pos_ == "NOUN" and head.text[:1].isupper() and head.lower_ in self.persons:
+                return self.persons[head.lower_]
             return None
         tokens = [t for t in self.np_tokens(head) if t.pos_ == "PROPN"]
         for t in reversed(tokens):
