@@ -259,6 +259,6 @@ def test_code_reply_names_the_proposer(code_text) -> None:
 
 def test_code_claim_of_own_attack_is_015(code_text) -> None:
     text = ("BEIRUT, March 9 - Hezbollah fighters fired a missile at an Israeli army patrol on Monday. "
-            "Hezbollah said its fighters had attacked the Israeli patrol.")
+            "Hezbollah said its fighters had attacked the Israeli soldiers.")
     codes = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(text)}
     assert ("LBNREB", "ISRMIL", "015") in codes
