@@ -433,7 +433,8 @@ class _SentenceExtractor:
             noun_preps += ("on", "against")
         elif root in ("01", "11"):
             noun_preps += ("over",)
-        for obj in [o for o in objects if o.pos_ != "ADP"] + [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]:
+        complements = [] if code.startswith(REPLY_CODES) else [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+        for obj in [o for o in objects if o.pos_ != "ADP"] + complements:  # "denied firing the rockets": no target
             if root in ("02", "10") and obj.dep_ in ("xcomp", "ccomp"):
                 found.extend(m for c in obj.children if c.dep_ in ("nsubj", "nsubjpass") for m in self.actors(c))
             if not found:

@@ -103,8 +103,11 @@ class Coder:
         index = resolve_actors(doc, knowledge, dateline_country=country, story_date=story.date)
         events: list[Event] = []
         seen: set[tuple[str, str, str]] = set()
+        today = story.date.isoformat()
         for candidate in extract_events(doc, index, knowledge):
             event = build_event(story, doc, candidate)
+            if event.modality == "asserted" and event.event_date[:len(today)] > today[:len(event.event_date)]:
+                continue  # "travels on to Burkina Faso on Friday": not done yet, and not promised
             key = (event.source_code, event.target_code, event.cameo_code)
             if key in seen:
                 continue
