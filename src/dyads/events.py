@@ -602,10 +602,13 @@ class _SentenceExtractor:
         with no one named is against the protesters' own government; in a story between two main
         parties, an act by one of them is aimed at the other, and a third party's at both."""
         country = source.actor.country
-        if code == "015":  # "claimed responsibility for the attack": aimed at whoever the attack hit
+        if code == "015":  # "claimed responsibility for the attack", "claimed the attack": at whom it hit
             for child in trigger.children:
-                for noun in (p for c in child.subtree if c.dep_ == "prep" and c.lower_ == "for"
-                             for p in c.children if p.dep_ == "pobj"):
+                claimed = [p for c in child.subtree if c.dep_ == "prep" and c.lower_ == "for"
+                           for p in c.children if p.dep_ == "pobj"]
+                if child.dep_ == "dobj" and fold_word(child.text) != "responsibility":
+                    claimed.append(child)
+                for noun in claimed:
                     named = match_noun(noun, self.k)
                     history = sorted(self.earlier + self.out, key=lambda c: c.trigger.i)
                     attacks = [c for c in history if c.target is not None and event_type(c.code).quad_class == 4]
