@@ -313,10 +313,14 @@ class _StoryResolver:
             covers_head = True  # "the lawyers' association", "the teachers' federation": its members' sector
         head_tag = self.tags.get(head.i)
         tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
-        if not tagged and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
-            named = self.named_before(head)
-            if named is not None:  # "the bank" after "the World Bank", "the council" after "the Security Council"
-                return [self._mention(head, named.code, "coreference", named.name, span=tokens)]
+        if not tagged:
+            # "the bank" after "the World Bank", "the bank's vice president", "the council" after "the
+            # Security Council": the organisation last named with that word
+            for noun in [head] + [c for c in head.children if c.dep_ == "poss" and c.pos_ == "NOUN"]:
+                if any(c.dep_ == "det" and c.lower_ == "the" for c in noun.children):
+                    named = self.named_before(noun)
+                    if named is not None:
+                        return [self._mention(head, named.code, "coreference", named.name, span=tokens)]
         if not tagged and not sector and fold_word(head.text) in GROUP_NOUNS and any(
                 c.lower_ in ("the", "this", "that") for c in head.children if c.dep_ == "det"):
             return self.resolve_group(head, sent_index)
