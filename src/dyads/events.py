@@ -17,6 +17,7 @@ The mechanism, per sentence:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -603,6 +604,8 @@ class _SentenceExtractor:
         parties, an act by one of them is aimed at the other, and a third party's at both."""
         country = source.actor.country
         if code == "015":  # "claimed responsibility for the attack", "claimed the attack": at whom it hit
+            attacks = [c for c in sorted(self.earlier + self.out, key=lambda c: c.trigger.i)
+                       if c.target is not None and event_type(c.code).quad_class == 4]
             for child in trigger.children:
                 claimed = [p for c in child.subtree if c.dep_ == "prep" and c.lower_ == "for"
                            for p in c.children if p.dep_ == "pobj"]
@@ -610,11 +613,10 @@ class _SentenceExtractor:
                     claimed.append(child)
                 for noun in claimed:
                     named = match_noun(noun, self.k)
-                    history = sorted(self.earlier + self.out, key=lambda c: c.trigger.i)
-                    attacks = [c for c in history if c.target is not None and event_type(c.code).quad_class == 4]
                     same = [c for c in attacks if named is not None and c.code[:2] == named.code[:2]]
-                    if same or attacks:
-                        return [(same or attacks)[-1].target]
+                    hit = (same or attacks)[-1].target if same or attacks else None
+                    if hit is not None:
+                        return [hit]
         if code.startswith("17") and source.actor.sector in ("COP", "MIL", "GOV", "JUD", "SPY"):
             # "eight were arrested": the group the story is about at home (protesters, strikers...)
             for seen in reversed(self.index.mentions_before(trigger.i)):
@@ -825,23 +827,27 @@ class _SentenceExtractor:
         targets = self.targets(acts[0], "030", sources)
         self.emit(head, sources, targets, "030", False, "intent")
 
-    def _blame(self, speech: Token) -> None:
-        """'The Thai commander said Cambodian troops shot at a Thai patrol': a party telling of the other
-        side's attack on it accuses that side (112)."""
+    def _reported_attacks(self, speech: Token) -> Iterator[tuple[list[Mention], Token, VerbPattern]]:
+        """For a statement by one actor, each violent act its that-clause tells of: (speakers, clause, pattern)."""
         speakers = self.subjects(speech)
-        if len(speakers) != 1 or self.modality(speech) is None or len(self.index.main_countries) != 2:
-            return
-        speaker = speakers[0].actor
-        if speaker.country not in self.index.main_countries:
+        if len(speakers) != 1 or self.modality(speech) is None:
             return
         for clause in speech.children:
             if clause.dep_ != "ccomp" or self._negated(clause):
                 continue
             pattern = match_verb(clause, self.k, self.index.actors_at)
-            if pattern is None or event_type(pattern.code).quad_class != 4 or pattern.code.startswith("14"):
-                continue
-            doers = [d for d in self.subjects(clause) if d.actor.country in self.index.main_countries
-                     and d.actor.country != speaker.country]
+            if pattern is not None and event_type(pattern.code).quad_class == 4 and not pattern.code.startswith("14"):
+                yield speakers, clause, pattern
+
+    def _blame(self, speech: Token) -> None:
+        """'The Thai commander said Cambodian troops shot at a Thai patrol': a party telling of the other
+        side's attack on it accuses that side (112)."""
+        main = self.index.main_countries
+        for speakers, clause, pattern in self._reported_attacks(speech):
+            speaker = speakers[0].actor
+            if len(main) != 2 or speaker.country not in main:
+                return
+            doers = [d for d in self.subjects(clause) if d.actor.country in main and d.actor.country != speaker.country]
             targets = self.targets(clause, pattern.code, doers)
             if doers and all(t.actor.country == speaker.country for t in targets):
                 self.emit(speech, speakers, doers, "112", False, "asserted")
@@ -849,18 +855,10 @@ class _SentenceExtractor:
     def _claimed_act(self, speech: Token) -> None:
         """'Hezbollah said its fighters had targeted the patrol': an armed group telling of its own attack
         claims responsibility (015) towards the attacked."""
-        speakers = self.subjects(speech)
-        if len(speakers) != 1 or self.modality(speech) is None:
-            return
-        speaker = speakers[0].actor
-        if speaker.sector not in ("REB", "UAF", "CRM") and speaker.country != "IMG":
-            return
-        for clause in speech.children:
-            if clause.dep_ != "ccomp" or self._negated(clause):
-                continue
-            pattern = match_verb(clause, self.k, self.index.actors_at)
-            if pattern is None or event_type(pattern.code).quad_class != 4 or pattern.code.startswith("14"):
-                continue
+        for speakers, clause, pattern in self._reported_attacks(speech):
+            speaker = speakers[0].actor
+            if speaker.sector not in ("REB", "UAF", "CRM") and speaker.country != "IMG":
+                return
             doers = self.subjects(clause)
             own = (speaker.sector, "REB", "UAF", "MIL")
             if not doers or any(d.actor.country != speaker.country or d.actor.sector not in own for d in doers):
