@@ -262,3 +262,44 @@ def test_code_claim_of_own_attack_is_015(code_text) -> None:
             "Hezbollah said its fighters had attacked the Israeli soldiers.")
     codes = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(text)}
     assert ("LBNREB", "ISRMIL", "015") in codes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BEIRUT, March 9 - Hezbollah fighters fired a missile at an Israeli army patrol on Monday. "
+         "Hezbollah said the ambush was revenge for the killing of its commander.", ("LBNREB", "ISRMIL", "015")),
+        ("BEIRUT, March 9 - Hezbollah fighters fired a missile at an Israeli army patrol on Monday. "
+         "Hezbollah said in a statement that its fighters had targeted the patrol.", ("LBNREB", "ISRMIL", "015")),
+    ],
+    ids=["attack-named-as-punishment", "targeted-the-patrol-named-earlier"],
+)
+def test_code_armed_group_telling_of_its_attack_claims_it(code_text, text: str,
+                                                          expected: tuple[str, str, str]) -> None:
+    assert expected in {(e.source_code, e.target_code, e.cameo_code) for e in code_text(text)}
+
+
+def test_code_victims_of_toll_participle_are_the_target(code_text) -> None:
+    found = triples(code_text("Israeli missiles struck targets near Damascus on Thursday, killing two Syrian soldiers."))
+    assert ("ISR", "SYR", "19") in found
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "MOGADISHU, Feb 20 - Al-Shabaab militants fired mortars at the airport on Wednesday, killing three "
+        "civilians. The interior minister vowed that security forces would hunt down those responsible.",
+        "MOGADISHU, Feb 20 - Al-Shabaab militants fired mortars at the airport on Wednesday, killing three "
+        "civilians. The interior minister vowed more attacks on the militants' camps.",
+    ],
+    ids=["vowed-that-forces-would-hunt", "vowed-attacks-noun"],
+)
+def test_code_vow_of_force_after_attack_threatens_the_attacker(code_text, text: str) -> None:
+    found = {(e.source_country, e.target_code, e.cameo_code[:2]) for e in code_text(text)}
+    assert ("SOM", "SOMREB", "13") in found, found
+
+
+def test_code_hypothetical_vow_of_force_gives_no_threat(code_text) -> None:
+    text = ("MOGADISHU, Feb 20 - Al-Shabaab militants fired mortars at the airport on Wednesday, killing three "
+            "civilians. The minister might vow more attacks on the militants if asked.")
+    assert not any(e.cameo_code.startswith("13") for e in code_text(text))

@@ -82,6 +82,8 @@ THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
 REPLY_CODES = ("016", "11", "12", "0256", "1056")
+WEAPON_NOUNS = {"missile", "shell", "tank", "artillery", "munition", "projectile"}  # state arms
+VICTIM_VERBS = {"kill", "wound", "injure", "maim", "hurt"}  # a toll participle names who was hit
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
                  "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
                  "provocation", "fire", "bombardment"}
@@ -137,6 +139,8 @@ def _noun_words(token: Token, depth: int = 0) -> set[str]:
         if child.dep_ in ("compound", "amod", "nmod", "nummod", "quantmod"):
             words.add(child.lemma_.lower())
             words.add(child.lower_)
+        elif child.dep_ == "acl" and depth == 0 and any(a.dep_ == "aux" and a.lower_ == "to" for a in child.children):
+            words.add(child.lemma_.lower())  # "the right to respond"
         elif child.dep_ == "prep" and child.lower_ == "of" and depth == 0:
             words.add("of")
             for grand in child.children:
@@ -309,7 +313,11 @@ class _SentenceExtractor:
             if child.dep_ == "nsubj":
                 if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
                     return self.actors(verb.head)
-                return self.actors(child)
+                found = self.actors(child)
+                if not found and child.lemma_.lower() in WEAPON_NOUNS:  # "Israeli missiles struck": its forces
+                    found = [Mention(m.text, m.start, m.end, Actor(m.actor.code + "MIL", ""), m.how)
+                             for m in self._named_modifier(child) if len(m.actor.code) == 3]
+                return found
         if passive:
             return []
         head = verb.head
@@ -345,7 +353,8 @@ class _SentenceExtractor:
             return named
         governing = self._governing_verb(noun)
         violent = (match := match_noun(noun, self.k)) is not None and event_type(match.code).quad_class == 4
-        if governing is not None and noun.dep_ in ("dobj", "pobj", "nsubjpass", "attr") and not violent:
+        pledged = governing is not None and noun.dep_ == "dobj" and governing.lemma_.lower() in PLEDGE_HEADS
+        if governing is not None and noun.dep_ in ("dobj", "pobj", "nsubjpass", "attr") and (not violent or pledged):
             return self.subjects(governing)  # not for attacks: "condemned the bombing" is not a bombing
         return []
 
@@ -451,6 +460,13 @@ class _SentenceExtractor:
             found = keep(found)
             if found:
                 return found
+        if violent:  # "struck targets near the airport, killing two Syrian soldiers": the victims were hit
+            for child in verb.children:
+                if child.tag_ == "VBG" and child.dep_ in ("advcl", "conj", "xcomp") \
+                        and child.lemma_.lower() in VICTIM_VERBS:
+                    found.extend(m for o in child.children if o.dep_ == "dobj"
+                                 for n in [o, *o.conjuncts] for m in self.actors(n))
+            found = keep(found)
         return found
 
     def _noun_targets(self, noun: Token, preps: tuple[str, ...]) -> list[Mention]:
@@ -633,6 +649,10 @@ class _SentenceExtractor:
                     return [earlier.target]
                 if earlier.target.actor.code == source.actor.code:
                     return [earlier.source]
+                hit, doer = earlier.target.actor, earlier.source.actor
+                if hit.country == country and (doer.country != country or (
+                        doer.sector in NON_STATE and source.actor.sector in STATE_SECTORS)):
+                    return [earlier.source]  # a threat to whoever hit the source's own side
         if code.startswith(REPLY_CODES):
             found = self.reply_target(trigger, source)
             if found:
@@ -853,19 +873,39 @@ class _SentenceExtractor:
                 self.emit(speech, speakers, doers, "112", False, "asserted")
 
     def _claimed_act(self, speech: Token) -> None:
-        """'Hezbollah said its fighters had targeted the patrol': an armed group telling of its own attack
-        claims responsibility (015) towards the attacked."""
-        for speakers, clause, pattern in self._reported_attacks(speech):
-            speaker = speakers[0].actor
-            if speaker.sector not in ("REB", "UAF", "CRM") and speaker.country != "IMG":
-                return
+        """'Hezbollah said its fighters had targeted the patrol', 'the group said the ambush was punishment
+        for ...': an armed group telling of its own attack claims responsibility (015) towards the attacked."""
+        speakers = self.subjects(speech)
+        if len(speakers) != 1 or self.modality(speech) is None:
+            return
+        speaker = speakers[0].actor
+        if speaker.sector not in ("REB", "UAF", "CRM") and speaker.country != "IMG":
+            return
+        own = (speaker.sector, "REB", "UAF", "MIL")
+        for _, clause, pattern in self._reported_attacks(speech):
             doers = self.subjects(clause)
-            own = (speaker.sector, "REB", "UAF", "MIL")
             if not doers or any(d.actor.country != speaker.country or d.actor.sector not in own for d in doers):
                 continue
-            targets = self.targets(clause, pattern.code, doers)
+            targets = self.targets(clause, pattern.code, doers) or self._own_attack_target(speaker)
             if targets:
                 self.emit(speech, speakers, targets, "015", False, "asserted")
+        for clause in speech.children:  # "said the ambush was punishment for ...": naming its own attack
+            if clause.dep_ != "ccomp" or clause.lemma_ != "be" or self._negated(clause):
+                continue
+            named = [match_noun(c, self.k) for c in clause.children if c.dep_ == "nsubj"]
+            if any(n is not None and event_type(n.code).quad_class == 4 for n in named):
+                targets = self._own_attack_target(speaker)
+                if targets:
+                    self.emit(speech, speakers, targets, "015", False, "asserted")
+
+    def _own_attack_target(self, speaker: Actor) -> list[Mention]:
+        """Whom the speaker's side last attacked in the story."""
+        for earlier in sorted(self.earlier + self.out, key=lambda c: c.trigger.i, reverse=True):
+            doer = earlier.source.actor
+            if earlier.target is not None and event_type(earlier.code).quad_class == 4 and \
+                    doer.country == speaker.country and doer.sector in (speaker.sector, "REB", "UAF"):
+                return [earlier.target]
+        return []
 
     def _judgement(self, verb: Token) -> None:
         """'called the firing a provocation', 'described the vote as a milestone': naming an act with a
