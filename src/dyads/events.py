@@ -638,7 +638,9 @@ class _SentenceExtractor:
             for seen in reversed(self.index.mentions_before(trigger.i)):
                 if seen.actor.country == country and seen.actor.sector in NON_STATE | {"AGR", "HRI", "REL"}:
                     return [seen]
-        if code.startswith("13"):  # a threat of more: at whoever the source last fought, or who fought it
+        if code.startswith(("13", "15", "18", "19", "20")):
+            # a threat of more, troops sent, fighting with no foe named: at whoever the source last fought,
+            # or who fought it
             history = sorted(self.earlier + self.out + self.sightings, key=lambda c: c.trigger.i)
             for earlier in reversed(history):
                 if event_type(earlier.code).quad_class < 4 or earlier.target is None:
