@@ -303,3 +303,24 @@ def test_code_hypothetical_vow_of_force_gives_no_threat(code_text) -> None:
     text = ("MOGADISHU, Feb 20 - Al-Shabaab militants fired mortars at the airport on Wednesday, killing three "
             "civilians. The minister might vow more attacks on the militants if asked.")
     assert not any(e.cameo_code.startswith("13") for e in code_text(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("China called on both Koreas to exercise restraint.", {("CHN", "PRK", "02"), ("CHN", "KOR", "02")}),
+        ("Armenia and Azerbaijan traded accusations. The co-chairs of the OSCE Minsk Group urged both sides "
+         "to respect the ceasefire.", {("IGO", "ARM", "02"), ("IGO", "AZE", "02")}),
+        ("Australia has already flown 800,000 doses of vaccine to Port Moresby.", {("AUS", "PNG", "07")}),
+    ],
+    ids=["both-koreas", "co-chairs-of-group", "flown-doses-is-aid-not-visit"],
+)
+def test_code_group_and_object_phrases(code_text, text: str, expected: set) -> None:
+    found = triples(code_text(text))
+    assert expected <= found, found
+    assert not any(root == "04" for _, _, root in found)
+
+
+def test_code_appeal_for_restraint_is_0256(code_text) -> None:
+    codes = {e.cameo_code for e in code_text("China called on both Koreas to exercise restraint.")}
+    assert codes == {"0256"}

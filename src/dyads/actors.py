@@ -49,6 +49,7 @@ FIRST_PERSON = {"i", "me", "my", "we", "us", "our", "you", "your"}
 PLURAL_NOUNS = {"country", "nation", "government", "minister", "leader", "side", "party", "delegation",
                 "president", "state", "neighbour", "neighbor", "capital", "army", "force", "military",
                 "foreign minister", "premier", "official", "team", "ally"}
+DIVIDED_NATIONS = {"koreas": ("PRK", "KOR"), "sudans": ("SDN", "SSD"), "congos": ("COD", "COG")}
 COUNTERPART_NOUNS = {"counterpart", "host", "guest", "visitor", "interlocutor"}
 # phrase heads that name an institution: they beat a person's role title in the same phrase
 INSTITUTIONS = {"ministry", "government", "army", "military", "police", "court", "parliament", "party",
@@ -522,6 +523,9 @@ class _StoryResolver:
         return []
 
     def resolve_plural(self, head: Token, tokens: list[Token]) -> list[Mention]:
+        pair = DIVIDED_NATIONS.get(head.lower_)
+        if pair is not None:  # "both Koreas", "the two Sudans"
+            return [self._mention(head, code, "name", span=tokens) for code in pair]
         lemma = fold_word(head.text)
         if lemma not in PLURAL_NOUNS:
             return []

@@ -68,7 +68,8 @@ PLACE_NOUNS = {"village", "town", "city", "camp", "house", "home", "market", "sc
 NON_STATE = {"REB", "CRM", "UAF", "OPP", "CVL", "LAB", "EDU"}  # their violence is mostly at home
 PARTITIVE_NOUNS = {"member", "members", "supporter", "dozen", "dozens", "hundred", "hundreds", "thousand",
                    "thousands", "some", "many", "most", "group", "number", "part", "unit", "wing", "faction",
-                   "contingent", "delegation", "team", "representative", "activist", "fighter"}
+                   "contingent", "delegation", "team", "representative", "activist", "fighter", "chair", "chairs",
+                   "chairman", "chairwoman", "chairperson", "official", "officials", "head", "envoy", "envoys"}
 NEGATIVE_JUDGEMENTS = {"provocation", "provocative", "crime", "violation", "aggression", "travesty", "unacceptable",
                        "illegal", "outrageous", "baseless", "groundless", "unjustified", "irresponsible", "hostile",
                        "terrorism", "terrorist", "atrocity", "disgrace", "shameful", "dangerous", "unlawful",
@@ -309,14 +310,15 @@ class _SentenceExtractor:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
                         return self.actors(pobj)
-        for child in verb.children:
-            if child.dep_ == "nsubj":
-                if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
-                    return self.actors(verb.head)
-                found = self.actors(child)
-                if not found and child.lemma_.lower() in WEAPON_NOUNS:  # "Israeli missiles struck": its forces
-                    found = [Mention(m.text, m.start, m.end, Actor(m.actor.code + "MIL", ""), m.how)
-                             for m in self._named_modifier(child) if len(m.actor.code) == 3]
+        subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+        for child in subjects:
+            if child.lower_ in ("who", "which", "that") and verb.dep_ == "relcl":
+                return self.actors(verb.head)
+            found = self.actors(child)
+            if not found and child.lemma_.lower() in WEAPON_NOUNS:  # "Israeli missiles struck": its forces
+                found = [Mention(m.text, m.start, m.end, Actor(m.actor.code + "MIL", ""), m.how)
+                         for m in self._named_modifier(child) if len(m.actor.code) == 3]
+            if found or child is subjects[-1]:  # "co-chairs" split into three subjects by the parser
                 return found
         if passive:
             return []

@@ -69,8 +69,14 @@ class VerbPattern:
     reciprocal: bool
 
     @property
-    def specificity(self) -> tuple[int, int]:
-        return (len(self.words), len(self.code))
+    def specificity(self) -> tuple[int, int, int]:
+        # an object noun says more than a preposition: "fly doses to X" is a delivery, not "fly to"
+        content = sum(1 for w in self.words if w not in FUNCTION_WORDS)
+        return (len(self.words), content, len(self.code))
+
+
+FUNCTION_WORDS = {"to", "in", "on", "at", "with", "for", "from", "of", "into", "onto", "against", "about", "over",
+                  "up", "down", "out", "off", "back", "away", "by", "through", "across", "upon", "under", "*", "@"}
 
 
 @dataclass(frozen=True)
