@@ -324,3 +324,27 @@ def test_code_group_and_object_phrases(code_text, text: str, expected: set) -> N
 def test_code_appeal_for_restraint_is_0256(code_text) -> None:
     codes = {e.cameo_code for e in code_text("China called on both Koreas to exercise restraint.")}
     assert codes == {"0256"}
+
+
+def test_code_troops_arriving_abroad_is_074_not_a_visit(code_text) -> None:
+    found = {e.cameo_code for e in code_text(
+        "A battalion of 850 Burundian soldiers arrived in Mogadishu on Wednesday to reinforce the mission.")}
+    assert "074" in found and not found & {"042", "043"}
+
+
+def test_code_calling_accusations_groundless_denies_them(code_text) -> None:
+    found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(
+        "Czech police accused two Russian diplomats of spying. "
+        "The Russian embassy called the accusations groundless.")}
+    assert ("RUSGOV", "CZECOP", "016") in found
+    assert not any(code.startswith("11") for s, _, code in found if s == "RUSGOV")
+
+
+def test_code_appeal_target_is_addressee_not_what_is_asked(code_text) -> None:
+    found = code_text("Somalia's defence minister appealed to other African countries to send troops.")
+    assert not any(e.target_code.endswith("MIL") for e in found)
+
+
+def test_code_future_passive_deployment_is_no_threat(code_text) -> None:
+    found = code_text("The Burundian troops will be deployed to the Afgoye corridor, the spokesman said.")
+    assert not any(e.cameo_code.startswith("13") for e in found)

@@ -84,6 +84,9 @@ PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "pl
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
 REPLY_CODES = ("016", "11", "12", "0256", "1056")
 WEAPON_NOUNS = {"missile", "shell", "tank", "artillery", "munition", "projectile"}  # state arms
+CHARGE_NOUNS = {"accusation", "allegation", "charge", "claim", "suggestion", "assertion", "report", "insinuation"}
+TROOPS = re.compile(r"\b(troops|soldiers|battalions?|peacekeepers|contingents?|brigades?|regiments?|marines|"
+                    r"paratroopers|units|forces)\b", re.IGNORECASE)
 VICTIM_VERBS = {"kill", "wound", "injure", "maim", "hurt"}  # a toll participle names who was hit
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
                  "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
@@ -455,8 +458,8 @@ class _SentenceExtractor:
                         found.extend(self.actors(child))
             if not found:
                 found.extend(self._noun_targets(obj, noun_preps))
-            if not found:
-                for child in obj.children:
+            if not found and not (root in ("02", "10") and obj.dep_ in ("xcomp", "ccomp")):
+                for child in obj.children:  # (not what an appeal asks to be done: "appealed to send troops")
                     if child.dep_ in ("dobj",):
                         found.extend(self.actors(child))
             found = keep(found)
@@ -493,6 +496,8 @@ class _SentenceExtractor:
             if not refused:
                 return
             code, modality, reciprocal = refused, "asserted", False  # a refusal is one side's
+        if code == "042" and any(TROOPS.search(m.text) for m in sources):
+            code = "074"  # troops arriving in another country: military protection, not a visit
         root = code[:2]
         if (root == "19" or code == "183") and code != "195" and any(AERIAL.search(m.text) for m in sources):
             code = "195"  # fighting from the air
@@ -722,6 +727,8 @@ class _SentenceExtractor:
                 self._consume_objects(token)
                 self._sight(token, self.subjects(token), pattern.code)
                 continue
+            if modality == "intent" and pattern.code.startswith("15") and self._passive(token):
+                continue  # "the troops will be deployed to the corridor": a plan for the forces, no threat
             sources = self.subjects(token) or self.unnamed_doer(token, pattern.code, pattern.reciprocal)
             if not sources:
                 continue
@@ -921,6 +928,11 @@ class _SentenceExtractor:
             return
         sources = self.subjects(verb)
         if len(sources) != 1:
+            return
+        if code == "111" and any(c.dep_ == "dobj" and fold_word(c.text) in CHARGE_NOUNS for c in verb.children):
+            # "called the accusations groundless": a denial, answering whoever made them
+            self._consume_objects(verb)
+            self.emit(verb, sources, [], "016", False, "asserted")
             return
         objects = [m for c in verb.children if c.dep_ == "dobj" for m in self.actors(c)]
         doers = [m for c in verb.children if c.dep_ in ("prep", "agent") and c.lower_ == "by"
