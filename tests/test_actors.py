@@ -202,3 +202,18 @@ def test_resolve_actors_seed_story_mentions(resolve, shared_dir, head: str, occu
 def test_resolve_actors_seed_story_has_only_the_two_parties(resolve, shared_dir) -> None:
     countries = {code[:3] for _, codes in resolve(_seed_text(shared_dir)) for code in codes}
     assert countries == {"KHM", "JPN"}  # the UN, ASEAN and the Indo-Pacific are topics, not actors
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "code"),
+    [
+        ("BAMAKO, Oct 10 - Unidentified gunmen attacked a police post in northern Mali on Tuesday.", "gunmen", "---REB"),
+        ("Gunmen believed to belong to a Mexican drug cartel ambushed a police convoy.", "Gunmen", "MEXCRM"),
+        ("Rebels of the National Liberation Army attacked a village in Colombia. Five attackers were killed.",
+         "attackers", "COLREB"),
+        ("The UN mission in Mali said its camp was attacked. The peacekeepers returned fire.", "peacekeepers", "IGOUNO"),
+    ],
+    ids=["unidentified-gunmen", "gunmen-said-to-be-cartel", "attackers-of-last-sentence", "peacekeepers-of-mission"],
+)
+def test_resolve_attackers_and_peacekeepers(resolve, text: str, word: str, code: str) -> None:
+    assert code in codes_of(resolve(text), word)

@@ -50,6 +50,9 @@ PLURAL_NOUNS = {"country", "nation", "government", "minister", "leader", "side",
                 "president", "state", "neighbour", "neighbor", "capital", "army", "force", "military",
                 "foreign minister", "premier", "official", "team", "ally"}
 DIVIDED_NATIONS = {"koreas": ("PRK", "KOR"), "sudans": ("SDN", "SSD"), "congos": ("COD", "COG")}
+ANONYMOUS_ATTACKERS = {"gunman", "gunmen", "assailant", "attacker", "kidnapper", "abductor", "captor", "bomber"}
+PEACEKEEPING_BODIES = {"IGOUNO", "IGOOAU", "IGONAT", "IGOEEC", "IGOWAS", "IGOECW"}
+AFFILIATION_WORDS = {"believe", "belong", "link", "suspect", "affiliate", "tie", "connect", "loyal", "allied"}
 COUNTERPART_NOUNS = {"counterpart", "host", "guest", "visitor", "interlocutor"}
 # phrase heads that name an institution: they beat a person's role title in the same phrase
 INSTITUTIONS = {"ministry", "government", "army", "military", "police", "court", "parliament", "party",
@@ -346,7 +349,20 @@ class _StoryResolver:
                 code = entry.code[:3] + sector
             how = "organization" if entry.kind == ORGANIZATION else entry.kind
             return [self._mention(head, code, how, span=tokens)]
-        if sector:
+        anonymous = sector == "REB" and (fold_word(head.text) in ANONYMOUS_ATTACKERS or any(
+            fold_word(t.text) in ("unidentified", "unknown", "masked") for t in tokens))
+        if anonymous:  # "gunmen believed to belong to a drug cartel": the group they are said to be of
+            said = [t for c in head.children if c.i > head.i and (c.lemma_.lower() in AFFILIATION_WORDS or (
+                c.dep_ == "prep" and c.lower_ in ("from", "of"))) for t in c.subtree if t not in tokens]
+            if head.dep_ == "nsubj" and head.head.lemma_.lower() in AFFILIATION_WORDS:  # the parser's reading
+                said += [t for c in head.head.children if c.dep_ == "xcomp" for t in c.subtree]
+            told = self.sector_of(said, said[-1]) if said else ""
+            if told and told != "REB":
+                sector, anonymous = told, False
+                named = [self.tags[t.i][0] for t in said if t.i in self.tags]
+                if named and named[0].kind != ORGANIZATION:  # "... to a Mexican drug cartel"
+                    return [self._mention(head, named[0].code[:3] + sector, "title", span=tokens)]
+        if sector and not anonymous:
             # "demonstrators in Baghdad", "opposition parties in Nepal": where the group is
             for child in head.children:
                 if child.dep_ == "prep" and child.lower_ in ("in", "from"):
@@ -359,7 +375,8 @@ class _StoryResolver:
                         and t.dep_ == "pobj" and t.head.lower_ == "of"]
                 if near and near[0].kind != ORGANIZATION:
                     return [self._mention(head, near[0].code[:3] + sector, "title", span=tokens)]
-            code = self.contextual_code(sector, sent_index)
+        if sector:
+            code = self.contextual_code(sector, sent_index, anonymous=anonymous)
             if code:
                 return [self._mention(head, code, "title", span=tokens)]
         return []
@@ -610,10 +627,19 @@ class _StoryResolver:
                 return [self._mention(head, seen.code, "coreference", seen.name)]
         return []
 
-    def contextual_code(self, sector: str, sent_index: int, *, allow_history: bool = True) -> str:
+    def contextual_code(self, sector: str, sent_index: int, *, allow_history: bool = True,
+                        anonymous: bool = False) -> str:
         """The code of a sector noun with no country ("the government", "police"): a domestic actor
-        of the same sentence gives its country; else the last actor of that sector; else the dateline."""
+        of the same sentence gives its country; else the last actor of that sector; else the dateline.
+        Attackers the story has not identified ("unidentified gunmen", "the assailants") are "---REB",
+        and peacekeepers with no nationality belong to the mission's organisation."""
+        if sector == "PKO":
+            for seen in reversed(self.history if allow_history else []):
+                if seen.code in PEACEKEEPING_BODIES:
+                    return seen.code
         for seen in reversed(self.history if allow_history else []):
+            if anonymous:
+                break
             if seen.sentence != sent_index:
                 break
             if seen.code[3:6] in DOMESTIC_SECTORS and seen.code[3:6] != sector and seen.code[:3] not in (
@@ -622,8 +648,13 @@ class _StoryResolver:
         for seen in reversed(self.history if allow_history else []):
             if seen.sentence < sent_index - 3:
                 break
-            if seen.code[3:6] == sector and not seen.plural:
+            if seen.code[3:6] == sector and not seen.plural and not anonymous:
                 return seen.code
+            if anonymous and seen.code[3:6] in ("REB", "CRM", "UAF") and (
+                    seen.code.startswith("---") or seen.sentence >= sent_index - 1):
+                return seen.code  # "the attackers": the gunmen of the last sentences
+        if anonymous:
+            return "---" + sector
         country = self.index.dateline_country
         if not country and self.country_counts:
             country = self.country_counts.most_common(1)[0][0]

@@ -465,6 +465,11 @@ class _SentenceExtractor:
             found = keep(found)
             if found:
                 return found
+        if violent:  # "attacked a UN camp", "struck PKK hideouts": the place's owner was hit
+            found.extend(m for obj in nominal for m in self._named_modifier(obj))
+            found = keep(found)
+            if found:
+                return found
         if violent:  # "struck targets near the airport, killing two Syrian soldiers": the victims were hit
             for child in verb.children:
                 if child.tag_ == "VBG" and child.dep_ in ("advcl", "conj", "xcomp") \
