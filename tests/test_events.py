@@ -348,3 +348,29 @@ def test_code_appeal_target_is_addressee_not_what_is_asked(code_text) -> None:
 def test_code_future_passive_deployment_is_no_threat(code_text) -> None:
     found = code_text("The Burundian troops will be deployed to the Afgoye corridor, the spokesman said.")
     assert not any(e.cameo_code.startswith("13") for e in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("The Nicaraguan navy detained 31 Honduran fishermen on Sunday. "
+         "Honduras demanded the release of the fishermen.", ("HND", "NIC", "10")),
+        ("Police in Guinea arrested three opposition activists on Monday. "
+         "The United States has called for the activists' release.", ("USA", "GIN", "02")),
+    ],
+    ids=["demand-release-of-held", "call-for-release-of-held"],
+)
+def test_code_release_appeal_is_made_of_the_holder(code_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = triples(code_text(text))
+    assert expected in found, found
+
+
+def test_code_act_told_in_a_temporal_clause_of_a_protest_is_coded(code_text) -> None:
+    found = triples(code_text("Honduras protested to Nicaragua on Wednesday after the Nicaraguan navy seized "
+                              "three Honduran boats on Monday."))
+    assert ("NIC", "HND", "17") in found and ("HND", "NIC", "11") in found
+
+
+def test_code_act_a_protest_asks_for_is_not_coded(code_text) -> None:
+    found = triples(code_text("Honduras protested to Nicaragua, asking it to return the boats."))
+    assert not any(root == "07" for _, _, root in found)

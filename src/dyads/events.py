@@ -87,6 +87,9 @@ WEAPON_NOUNS = {"missile", "shell", "tank", "artillery", "munition", "projectile
 CHARGE_NOUNS = {"accusation", "allegation", "charge", "claim", "suggestion", "assertion", "report", "insinuation"}
 TROOPS = re.compile(r"\b(troops|soldiers|battalions?|peacekeepers|contingents?|brigades?|regiments?|marines|"
                     r"paratroopers|units|forces)\b", re.IGNORECASE)
+RELEASE_APPEALS = {"0253", "1053"}  # asking that persons or property held be set free
+HOLDING_CODES = ("171", "173", "181", "1711", "1712")
+FACTUAL_MARKS = {"after", "when", "because", "since", "as", "while"}  # "protested after the navy seized"
 VICTIM_VERBS = {"kill", "wound", "injure", "maim", "hurt"}  # a toll participle names who was hit
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
                  "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
@@ -266,7 +269,9 @@ class _SentenceExtractor:
                         head_lemma in INTENT_HEADS or head_lemma in INTENT_NOUNS)) or (
                         dep == "dobj" and head_lemma in PLEDGE_HEADS) or dep == "ccomp" and head_lemma in THREAT_HEADS:
                     intent = True
-                elif dep in ("xcomp", "ccomp", "pcomp", "prep", "pobj", "acl", "advcl") and head_lemma in CLAIM_HEADS:
+                elif dep in ("xcomp", "ccomp", "pcomp", "prep", "pobj", "acl", "advcl") and head_lemma in CLAIM_HEADS \
+                        and not (dep == "advcl" and any(c.dep_ == "mark" and c.lower_ in FACTUAL_MARKS
+                                                        for c in token.children)):
                     if not (head_lemma in ("discuss",) and dep in ("prep", "pobj")):
                         return None
                 elif dep == "xcomp" and head_lemma not in ASPECTUAL_HEADS and head.pos_ == "VERB":
@@ -506,6 +511,8 @@ class _SentenceExtractor:
         root = code[:2]
         if (root == "19" or code == "183") and code != "195" and any(AERIAL.search(m.text) for m in sources):
             code = "195"  # fighting from the air
+        if code in RELEASE_APPEALS:
+            targets = self._holders(targets, sources)
         pairs: list[tuple[Mention, Mention | None]] = []
         mutual = reciprocal or (event_type(code).quad_class <= 2 and root not in ("01", "02"))
         if not targets and len(sources) == 1:
@@ -540,6 +547,21 @@ class _SentenceExtractor:
             if aimed_at is not None and root == "04" and "MED" in (aimed_at.actor.sector, source.actor.sector):
                 continue  # speaking to reporters is a statement, not a consultation
             self.out.append(Candidate(self.sent_index, trigger, source, aimed_at, code, modality))
+
+    def _holders(self, held: list[Mention], sources: list[Mention]) -> list[Mention]:
+        """'demanded the release of the fishermen': the demand is made of whoever holds them, as told
+        earlier in the story (the detainer, captor or seizer)."""
+        history = sorted(self.earlier + self.out + self.sightings, key=lambda c: c.trigger.i, reverse=True)
+        holds = [c for c in history if c.code.startswith(HOLDING_CODES)
+                 and c.source.actor.code not in {s.actor.code for s in sources}]
+        found: list[Mention] = []
+        for mention in held:
+            holder = next((c.source for c in holds if c.target is not None and (
+                c.target.actor.code == mention.actor.code)), None)
+            found.append(holder if holder is not None else mention)
+        if not held and holds:
+            found.append(holds[0].source)
+        return found
 
     def unnamed_doer(self, verb: Token, code: str, reciprocal: bool = False) -> list[Mention]:
         """The doer a passive clause leaves out: arrests and detentions are by the police of the country
