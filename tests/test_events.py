@@ -374,3 +374,13 @@ def test_code_act_told_in_a_temporal_clause_of_a_protest_is_coded(code_text) -> 
 def test_code_act_a_protest_asks_for_is_not_coded(code_text) -> None:
     found = triples(code_text("Honduras protested to Nicaragua, asking it to return the boats."))
     assert not any(root == "07" for _, _, root in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The Iranian deputy minister toured a school on the island of Abu Musa.",
+     "The British minister visited a camp for displaced families in Maiduguri, Nigeria."],
+    ids=["toured-school", "visited-camp"],
+)
+def test_code_touring_a_site_is_no_visit_to_an_actor(code_text, text: str) -> None:
+    assert not any(e.cameo_code in ("042", "043") for e in code_text(text))

@@ -90,6 +90,9 @@ TROOPS = re.compile(r"\b(troops|soldiers|battalions?|peacekeepers|contingents?|b
 RELEASE_APPEALS = {"0253", "1053"}  # asking that persons or property held be set free
 HOLDING_CODES = ("171", "173", "181", "1711", "1712")
 FACTUAL_MARKS = {"after", "when", "because", "since", "as", "while"}  # "protested after the navy seized"
+FACILITY_NOUNS = {"school", "hospital", "camp", "plant", "factory", "site", "facility", "farm", "mine", "clinic",
+                  "university", "market", "mosque", "church", "temple", "shelter", "centre", "center", "museum",
+                  "project", "exhibition", "memorial", "shrine", "dam", "refinery", "port", "village"}
 VICTIM_VERBS = {"kill", "wound", "injure", "maim", "hurt"}  # a toll participle names who was hit
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
                  "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
@@ -754,6 +757,10 @@ class _SentenceExtractor:
                 self._consume_objects(token)
                 self._sight(token, self.subjects(token), pattern.code)
                 continue
+            if pattern.code in ("042", "043") and any(c.dep_ == "dobj" and fold_word(c.text) in FACILITY_NOUNS
+                                                      for c in token.children):
+                self._consume_objects(token)
+                continue  # "toured a school", "visited a camp for displaced families": a site, not a host
             if modality == "intent" and pattern.code.startswith("15") and self._passive(token):
                 continue  # "the troops will be deployed to the corridor": a plan for the forces, no threat
             sources = self.subjects(token) or self.unnamed_doer(token, pattern.code, pattern.reciprocal)
