@@ -28,6 +28,8 @@ DAY = dt.date(2021, 3, 10)
 
 # (sentence, trigger word, expected value, precision)
 DATE_CASES: list[tuple[str, str, str, str]] = [
+    ("The minister travels on to Burkina Faso on Friday.", "travels", "2021-03-12", "day"),
+    ("The minister says the talks failed on Friday.", "failed", "2021-03-05", "day"),
     # absolute dates
     ("The two foreign ministers spoke by telephone on Oct. 21.", "spoke", "2020-10-21", "day"),
     ("Kenya recalled its ambassador on March 3.", "recalled", "2021-03-03", "day"),

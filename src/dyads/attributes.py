@@ -358,11 +358,18 @@ _FUTURE_HEADS = frozenset({"plan", "schedule", "expect", "intend", "due", "set",
                            "agree", "promise", "pledge", "vow", "threaten", "offer", "propose", "invite", "seek"})
 
 
+_SCHEDULED_VERBS = {"travel", "visit", "meet", "arrive", "leave", "fly", "head", "attend", "host", "begin",
+                    "start", "open", "hold", "go", "return", "depart", "continue", "tour"}
+
+
 def _is_future(trigger: Token) -> bool:
     """Whether the trigger's clause speaks of the future: "will meet", "is to visit", "plans to travel"."""
     for child in trigger.children:
         if child.dep_ in ("aux", "auxpass") and child.lower_ in _FUTURE_AUX:
             return True
+    if trigger.tag_ in ("VBZ", "VBP") and trigger.pos_ == "VERB" and trigger.lemma_.lower() in _SCHEDULED_VERBS \
+            and not any(c.dep_ in ("aux", "auxpass") for c in trigger.children):
+        return True  # the scheduled present: "travels on to Burkina Faso on Friday", "meets Biden on Monday"
     if trigger.dep_ == "conj" and trigger.head is not trigger:  # "agreed to step up patrols and to hold talks"
         return _is_future(trigger.head)
     if trigger.dep_ == "xcomp":
