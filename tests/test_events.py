@@ -384,3 +384,18 @@ def test_code_act_a_protest_asks_for_is_not_coded(code_text) -> None:
 )
 def test_code_touring_a_site_is_no_visit_to_an_actor(code_text, text: str) -> None:
     assert not any(e.cameo_code in ("042", "043") for e in code_text(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("China, the North's main ally, called on both Koreas to exercise restraint.", ("CHN", "PRK", "02")),
+        ("SEOUL, June 10 - North Korea fired 30 artillery shells into the sea on Monday. South Korean forces were "
+         "put on alert. Unification Ministry spokesman Choi Jae-hoon called the firing a provocation.",
+         ("KOR", "PRK", "11")),
+    ],
+    ids=["apposition-subject", "hyphenated-name-and-firing-named-provocation"],
+)
+def test_code_subject_phrases_and_judgements(code_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = triples(code_text(text))
+    assert expected in found, found

@@ -328,7 +328,9 @@ class _StoryResolver:
         if not tagged and not sector and fold_word(head.text) in GROUP_NOUNS and any(
                 c.lower_ in ("the", "this", "that") for c in head.children if c.dep_ == "det"):
             return self.resolve_group(head, sent_index)
-        titled_name = head.pos_ == "PROPN" and bool(sector or tagged) and head.ent_type_ in ("PERSON", "ORG", "")
+        hyphenated = head.i >= 2 and head.nbor(-1).text == "-" and head.nbor(-2).pos_ == "PROPN"  # "Jae-hoon"
+        titled_name = (head.pos_ == "PROPN" or hyphenated) and bool(sector or tagged) and head.ent_type_ in (
+            "PERSON", "ORG", "")
         agent = bool(tagged) and (self._is_agent_noun(head) or (
             tagged[0][1][0].kind == ORGANIZATION and fold_word(head.text) in ORG_BODIES))
         if not (covers_head or head_tag is not None or self._is_people(head) or agent or titled_name):

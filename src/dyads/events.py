@@ -290,6 +290,9 @@ class _SentenceExtractor:
     # ---- arguments -------------------------------------------------------------------------
     def actors(self, token: Token) -> list[Mention]:
         found = list(self.index.actors_at(token.i))
+        if not found and token.dep_ == "appos" and token.head is not token:
+            return list(self.index.actors_at(token.head.i))  # "China, the North's main ally, called ..."
+
         if not found and fold_word(token.text) in PARTITIVE_NOUNS:
             # "members of the opposition", "dozens of protesters", "some of the rebels"
             found = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "of"
@@ -620,6 +623,12 @@ class _SentenceExtractor:
                 if matching:
                     return [matching[-1].source]
         violent = any(fold_word(o.text) in VIOLENT_NOUNS for o in objects)
+        if violent:  # the latest attack by the other side, else by anyone else
+            attacks = [c.source for c in reversed(history) if event_type(c.code).quad_class == 4
+                       and c.source.actor.code != source.actor.code]
+            foreign = [m for m in attacks if m.actor.country != country]
+            if foreign or attacks:
+                return [(foreign or attacks)[0]]
         for earlier in reversed(history):
             other = earlier.source
             if other.actor.code == source.actor.code:
@@ -957,6 +966,8 @@ class _SentenceExtractor:
         judgement condemns (111) or praises (051) whoever did it."""
         words = {fold_word(t.text) for c in verb.children if c.dep_ in ("oprd", "attr", "acomp", "ccomp", "prep")
                  for t in c.subtree}
+        words |= {fold_word(t.text) for c in verb.children if c.dep_ == "dobj" for g in c.children
+                  if g.dep_ in ("dobj", "appos") and g.i > c.i for t in g.subtree}
         code = "111" if words & NEGATIVE_JUDGEMENTS else "051" if words & POSITIVE_JUDGEMENTS else ""
         if not code or self.modality(verb) is None:
             return
@@ -983,7 +994,8 @@ class _SentenceExtractor:
         if any(c.dep_ in ("prep", "prt") and c.lower_ in ("on", "upon", "for") for c in children):
             return False
         return any(c.dep_ in ("oprd", "attr", "acomp", "ccomp") or (c.dep_ == "prep" and c.lower_ == "as")
-                   for c in children)
+                   or (c.dep_ == "dobj" and any(g.dep_ in ("dobj", "appos") and g.i > c.i for g in c.children))
+                   for c in children)  # (the parser's "called [the firing [a provocation]]")
 
     @staticmethod
     def _consequence(token: Token, matched: dict[int, VerbPattern]) -> bool:
