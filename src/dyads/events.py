@@ -334,6 +334,8 @@ class _SentenceExtractor:
                          for m in self._named_modifier(child) if len(m.actor.code) == 3]
             if found or child is subjects[-1]:  # "co-chairs" split into three subjects by the parser
                 return found
+        if verb.dep_ == "acl" and verb.head.dep_ == "appos" and not any(c.dep_ == "agent" for c in verb.children):
+            return self.actors(verb.head)  # the parser's "China, [the North's ally [called on ...]]"
         if passive:
             return []
         head = verb.head
