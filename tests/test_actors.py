@@ -217,3 +217,7 @@ def test_resolve_actors_seed_story_has_only_the_two_parties(resolve, shared_dir)
 )
 def test_resolve_attackers_and_peacekeepers(resolve, text: str, word: str, code: str) -> None:
     assert code in codes_of(resolve(text), word)
+
+
+def test_resolve_led_coalition_is_the_leader_forces(resolve) -> None:
+    assert codes_of(resolve("The Saudi-led coalition struck Sanaa on Monday."), "coalition") == ("SAUMIL",)

@@ -399,3 +399,30 @@ def test_code_touring_a_site_is_no_visit_to_an_actor(code_text, text: str) -> No
 def test_code_subject_phrases_and_judgements(code_text, text: str, expected: tuple[str, str, str]) -> None:
     found = triples(code_text(text))
     assert expected in found, found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("US and British activists staged a protest in Beijing on Wednesday.", ("GBR", "CHN", "14")),
+        ("The Somali militant group al-Shabab is claiming responsibility for a deadly attack at a mall in "
+         "Kenya's capital.", ("SOM", "KEN", "01")),
+        ("The government of Laos expressed appreciation for China's assistance.", ("LAO", "CHN", "05")),
+        ("Iraq's national security advisor met with Syrian President Bashar Assad Tuesday.", ("IRQ", "SYR", "04")),
+    ],
+    ids=["protest-abroad-is-against-host", "claim-of-attack-in-a-country", "appreciation-for-owners-help",
+         "name-before-weekday"],
+)
+def test_code_targets_from_place_owner_and_name(code_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = triples(code_text(text))
+    assert expected in found, found
+
+
+def test_code_ratification_is_one_sided(code_text) -> None:
+    found = triples(code_text("Ukraine ratified a sweeping agreement with the European Union on Tuesday."))
+    assert ("UKR", "IGO", "05") in found and ("IGO", "UKR", "05") not in found
+
+
+def test_code_sponsor_of_a_group_is_not_the_group(code_text) -> None:
+    found = code_text("Al Qaeda-linked Somali militants attacked a hotel in Mogadishu.")
+    assert found and all(e.source_code.startswith("SOM") for e in found)

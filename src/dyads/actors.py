@@ -53,6 +53,8 @@ DIVIDED_NATIONS = {"koreas": ("PRK", "KOR"), "sudans": ("SDN", "SSD"), "congos":
 ANONYMOUS_ATTACKERS = {"gunman", "gunmen", "assailant", "attacker", "kidnapper", "abductor", "captor", "bomber"}
 PEACEKEEPING_BODIES = {"IGOUNO", "IGOOAU", "IGONAT", "IGOEEC", "IGOWAS", "IGOECW"}
 AFFILIATION_WORDS = {"believe", "belong", "link", "suspect", "affiliate", "tie", "connect", "loyal", "allied"}
+SPONSOR_WORDS = {"linked", "backed", "allied", "affiliated", "inspired", "aligned", "supported", "funded", "sponsored",
+                 "trained", "armed"}
 COUNTERPART_NOUNS = {"counterpart", "host", "guest", "visitor", "interlocutor"}
 # phrase heads that name an institution: they beat a person's role title in the same phrase
 INSTITUTIONS = {"ministry", "government", "army", "military", "police", "court", "parliament", "party",
@@ -251,6 +253,11 @@ class _StoryResolver:
                 if not self._is_np_head(token):
                     continue
                 actors = self.resolve_head(token, sent_index)
+                if not actors and token.ent_type_ in ("DATE", "TIME"):
+                    # the parser's "[President Bashar Assad] Tuesday": the name before the date is the head
+                    names = [c for c in token.children if c.dep_ == "compound" and c.ent_type_ not in ("DATE", "TIME")]
+                    if names:
+                        actors = self.resolve_head(names[-1], sent_index)
                 if actors:
                     self._record(token, actors, sent_index)
                     if len(actors) == 1:
@@ -316,7 +323,7 @@ class _StoryResolver:
         if sector and fold_word(head.text) in COLLECTIVE_BODIES:
             covers_head = True  # "the lawyers' association", "the teachers' federation": its members' sector
         head_tag = self.tags.get(head.i)
-        tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags]
+        tagged = [(t, self.tags[t.i]) for t in tokens if t.i in self.tags and not self._sponsor(t)]
         if not tagged:
             # "the bank" after "the World Bank", "the bank's vice president", "the council" after "the
             # Security Council": the organisation last named with that word
@@ -382,6 +389,15 @@ class _StoryResolver:
             if code:
                 return [self._mention(head, code, "title", span=tokens)]
         return []
+
+    @staticmethod
+    def _sponsor(token: Token) -> bool:
+        """A name in "Al Qaeda-linked", "Iranian-backed": a patron of the group, not the group itself."""
+        doc = token.doc
+        after = token.i + 1
+        while after < len(doc) and doc[after].pos_ == "PROPN" and doc[after].text[:1].isupper():
+            after += 1  # to the end of a multi-word name ("Al Qaeda")
+        return after + 1 < len(doc) and doc[after].text == "-" and doc[after + 1].lower_ in SPONSOR_WORDS
 
     @staticmethod
     def _is_agent_noun(head: Token) -> bool:

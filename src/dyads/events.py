@@ -470,7 +470,7 @@ class _SentenceExtractor:
                     if child.dep_ == "poss" and child.pos_ != "PRON":
                         found.extend(self.actors(child))
             if not found:
-                found.extend(self._noun_targets(obj, noun_preps))
+                found.extend(self._noun_targets(obj, noun_preps, owners=root in ("01", "05")))
             if not found and not (root in ("02", "10") and obj.dep_ in ("xcomp", "ccomp")):
                 for child in obj.children:  # (not what an appeal asks to be done: "appealed to send troops")
                     if child.dep_ in ("dobj",):
@@ -492,13 +492,17 @@ class _SentenceExtractor:
             found = keep(found)
         return found
 
-    def _noun_targets(self, noun: Token, preps: tuple[str, ...]) -> list[Mention]:
+    def _noun_targets(self, noun: Token, preps: tuple[str, ...], *, owners: bool = False) -> list[Mention]:
         found: list[Mention] = []
         for child in noun.children:
             if child.dep_ == "prep" and child.lower_ in preps:
                 for pobj in child.children:
                     if pobj.dep_ == "pobj":
-                        found.extend(self.actors(pobj))
+                        mentions = self.actors(pobj)
+                        if not mentions and owners and child.lower_ == "for":
+                            # "appreciation for China's assistance": thanks to whoever gave it
+                            mentions = [m for c in pobj.children if c.dep_ == "poss" for m in self.actors(c)]
+                        found.extend(mentions)
         return found
 
     # ---- emit ------------------------------------------------------------------------------
@@ -654,6 +658,23 @@ class _SentenceExtractor:
                     found.append(Mention(child.text, child.idx, end, Actor(tag, ""), "adjective"))
         return found
 
+    def _located_in(self, trigger: Token) -> tuple[str, Token] | None:
+        """The country of the place where the act happened ("in Beijing", "in northeastern Nigeria"), from
+        the trigger's or its object's 'in' phrase, and the place token."""
+        holders = [trigger] + [c for c in trigger.children if c.dep_ == "dobj"]
+        for holder in holders:
+            for child in holder.children:
+                if child.dep_ == "prep" and child.lower_ in ("in", "near", "across"):
+                    for pobj in child.children:
+                        if pobj.dep_ != "pobj":
+                            continue
+                        for mention in self.index.actors_at(pobj.i):
+                            where = mention.actor.country
+                            if mention.how in ("name", "city", "capital", "region") and len(mention.actor.code) >= 3 \
+                                    and where not in ("---", "IGO", "NGO", "IMG"):
+                                return where, pobj
+        return None
+
     def _place_country(self, place: Token) -> str:
         """The country a place phrase names ("a village in Sagaing", "the Syrian town of X")."""
         for token in place.subtree:
@@ -681,6 +702,16 @@ class _SentenceExtractor:
                     hit = (same or attacks)[-1].target if same or attacks else None
                     if hit is not None:
                         return [hit]
+                    # "claiming responsibility for an attack on a mall in Kenya's capital": the attack's own target
+                    aimed = self._noun_targets(noun, ("on", "against")) or [
+                        m for c in noun.children if c.dep_ == "acl" for o in c.children if o.dep_ == "dobj"
+                        for m in self.actors(o)]
+                    if aimed:
+                        return aimed
+                    where = self._place_country(noun)
+                    if where and where not in ("---", "IGO", "NGO", "IMG", country):
+                        return [Mention(noun.text, noun.idx, noun.idx + len(noun.text), Actor(where + "CVL", ""),
+                                        "implicit")]
         if code.startswith("17") and source.actor.sector in ("COP", "MIL", "GOV", "JUD", "SPY"):
             # "eight were arrested": the group the story is about at home (protesters, strikers...)
             for seen in reversed(self.index.mentions_before(trigger.i)):
@@ -720,6 +751,16 @@ class _SentenceExtractor:
                 if where and where not in ("---", "IGO", "NGO", "IMG"):
                     return [Mention(places[0].text, places[0].idx, places[0].idx + len(places[0].text),
                                     Actor(where + "CVL", ""), "implicit")]
+            # "launched attacks in northeastern Nigeria": the people of the place named
+            located = self._located_in(trigger)
+            if located:
+                return [Mention(located[1].text, located[1].idx, located[1].idx + len(located[1].text),
+                                Actor(located[0] + "CVL", ""), "implicit")]
+        if code.startswith("14") and source.actor.sector != "GOV":
+            located = self._located_in(trigger)  # "activists staged a protest in Beijing": against China
+            if located and located[0] != country:
+                return [Mention(located[1].text, located[1].idx, located[1].idx + len(located[1].text),
+                                Actor(located[0] + "GOV", ""), "implicit")]
         if code.startswith("14") and source.actor.sector != "GOV" and country not in ("---", "IGO", "NGO", "IMG"):
             # protest aimed at no one named: against the protesters' own government
             return [Mention("", source.start, source.start, Actor(country + "GOV", source.actor.name), "implicit")]
