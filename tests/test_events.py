@@ -426,3 +426,28 @@ def test_code_ratification_is_one_sided(code_text) -> None:
 def test_code_sponsor_of_a_group_is_not_the_group(code_text) -> None:
     found = code_text("Al Qaeda-linked Somali militants attacked a hotel in Mogadishu.")
     assert found and all(e.source_code.startswith("SOM") for e in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Georgian demonstrators received weapons from the Georgian government.", ("GEO", "GEO", "07")),
+        ("Ukraine received 500 million euros in aid from the European Union.", ("IGO", "UKR", "07")),
+        ("Kenya secured a loan of 2 billion dollars from China.", ("CHN", "KEN", "07")),
+    ],
+    ids=["weapons-from", "aid-from", "loan-from"],
+)
+def test_code_receiving_from_is_the_givers_act(code_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = triples(code_text(text))
+    assert expected in found, found
+
+
+def test_code_receiving_a_letter_is_no_aid(code_text) -> None:
+    found = triples(code_text("The Kenyan minister received a letter from the French president."))
+    assert not any(root == "07" for _, _, root in found)
+
+
+def test_code_wanting_to_act_is_intent(code_text) -> None:
+    found = {e.cameo_code for e in code_text("The Czech government wants pragmatic relations with Russia and "
+                                              "wants to help Ukraine.")}
+    assert found and all(code.startswith("03") for code in found), found

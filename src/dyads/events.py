@@ -35,15 +35,15 @@ CONFLICT_NOUN_PREPS = ("on", "at")
 VISIT_PREPS = ("in", "to", "at")
 INTENT_HEADS = {"pledge", "promise", "vow", "offer", "agree", "plan", "intend", "decide", "commit", "undertake",
                 "prepare", "ready", "willing", "prepared", "determined", "resolve", "aim", "threaten",
-                "go", "propose", "volunteer", "reaffirm", "stand"}
+                "go", "propose", "volunteer", "reaffirm", "stand", "want", "seek"}
 # "due to hold talks", "expected to visit", "scheduled to meet": foreseen, not done and not promised
 FORESEEN_HEADS = {"due", "expect", "schedule", "set", "likely", "unlikely", "possible", "slate", "supposed"}
 INTENT_NOUNS = {"commitment", "pledge", "promise", "offer", "readiness", "plan", "intention", "willingness",
                 "decision", "agreement", "determination", "proposal", "vow", "aspiration"}
 ASPECTUAL_HEADS = {"begin", "start", "continue", "resume", "keep", "finish", "manage", "stop"}
 CLAIM_HEADS = {"accuse", "deny", "allege", "claim", "reject", "dismiss", "blame", "charge", "suspect", "fear",
-               "doubt", "rumor", "rumour", "urge", "ask", "call", "demand", "invite", "hope", "want",
-               "wish", "consider", "discuss", "seek", "refuse", "decline", "need", "try", "attempt",
+               "doubt", "rumor", "rumour", "urge", "ask", "call", "demand", "invite", "hope",
+               "wish", "consider", "discuss", "refuse", "decline", "need", "try", "attempt",
                "condemn", "criticize", "criticise", "protest", "request", "encourage", "press",
                "oppose", "fail", "avoid", "question", "deplore"}
 SPECULATIVE_MODALS = {"could", "might", "may", "should", "must", "can", "ought"}
@@ -93,6 +93,10 @@ FACTUAL_MARKS = {"after", "when", "because", "since", "as", "while"}  # "protest
 FACILITY_NOUNS = {"school", "hospital", "camp", "plant", "factory", "site", "facility", "farm", "mine", "clinic",
                   "university", "market", "mosque", "church", "temple", "shelter", "centre", "center", "museum",
                   "project", "exhibition", "memorial", "shrine", "dam", "refinery", "port", "village"}
+RECEIVING_VERBS = {"receive", "obtain", "get", "secure", "win"}
+RECEIVED_THINGS = {"weapon": "072", "arm": "072", "ammunition": "072", "assurance": "030", "guarantee": "030",
+                   "aid": "070", "assistance": "070", "help": "070", "fund": "071", "funding": "071",
+                   "money": "071", "vaccine": "073", "dose": "073", "medicine": "073", "food": "073"}
 VICTIM_VERBS = {"kill", "wound", "injure", "maim", "hurt"}  # a toll participle names who was hit
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
                  "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
@@ -826,6 +830,8 @@ class _SentenceExtractor:
         for token in self.sent:
             if token.lemma_.lower() in COMMITMENT_HEADS and token.i not in matched:
                 self._commitment(token, matched)
+            if token.lemma_.lower() in RECEIVING_VERBS and token.pos_ == "VERB":
+                self._received(token)
         for token in self.sent:
             if token.pos_ == "VERB" and token.lemma_.lower() in STATEMENT_VERBS | {"remind", "warn"}:
                 self._obligation(token)
@@ -943,6 +949,30 @@ class _SentenceExtractor:
             return
         targets = self.targets(acts[0], "030", sources)
         self.emit(head, sources, targets, "030", False, "intent")
+
+    def _received(self, verb: Token) -> None:
+        """'received weapons from the government', 'obtained a loan from the IMF': the giver acts on the
+        receiver, by what was given."""
+        gifts = [c for c in verb.children if c.dep_ == "dobj"]
+        if not gifts or self.modality(verb) is None:
+            return
+        holders = [verb] + [t for t in gifts[0].subtree if t.pos_ in ("NOUN", "PROPN", "NUM")]
+        givers = [m for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "from"
+                  for p in c.children if p.dep_ == "pobj" for m in self.actors(p)]
+        if not givers:
+            return
+        found = match_noun(gifts[0], self.k)
+        code = found.code if found is not None else RECEIVED_THINGS.get(fold_word(gifts[0].text), "")
+        if not code:
+            for child in gifts[0].children:  # "500 million euros in aid"
+                if child.dep_ == "prep" and child.lower_ in ("in", "of"):
+                    for pobj in child.children:
+                        named = match_noun(pobj, self.k)
+                        code = named.code if named is not None else RECEIVED_THINGS.get(fold_word(pobj.text), "")
+        receivers = self.subjects(verb)
+        if code and receivers:
+            self.consumed.update(t.i for t in gifts[0].subtree)
+            self.emit(verb, givers, [r for r in receivers if r not in givers], code, False, "asserted")
 
     def _reported_attacks(self, speech: Token) -> Iterator[tuple[list[Mention], Token, VerbPattern]]:
         """For a statement by one actor, each violent act its that-clause tells of: (speakers, clause, pattern)."""
