@@ -451,3 +451,8 @@ def test_code_wanting_to_act_is_intent(code_text) -> None:
     found = {e.cameo_code for e in code_text("The Czech government wants pragmatic relations with Russia and "
                                               "wants to help Ukraine.")}
     assert found and all(code.startswith("03") for code in found), found
+
+
+def test_code_claim_that_another_attacked_is_no_claim_of_responsibility(code_text) -> None:
+    found = code_text("The United States claimed that Iran had attacked the tanker.")
+    assert not any(e.cameo_code == "015" for e in found)

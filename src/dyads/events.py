@@ -134,6 +134,9 @@ def _bag(verb: Token) -> set[str]:
             for conj in child.conjuncts:
                 words.update(_noun_words(conj))
         elif dep in ("xcomp", "acomp", "ccomp"):
+            if dep == "ccomp" and verb.lemma_.lower() in CLAIM_HEADS | STATEMENT_VERBS and any(
+                    g.dep_ in ("nsubj", "nsubjpass") and g.pos_ != "PRON" for g in child.children):
+                continue  # "claimed that ISIL had attacked Iraq": what another did, not the verb's own act
             words.add(child.lemma_.lower())
             for grand in child.children:
                 if grand.dep_ in ("dobj", "prt"):
