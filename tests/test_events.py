@@ -456,3 +456,28 @@ def test_code_wanting_to_act_is_intent(code_text) -> None:
 def test_code_claim_that_another_attacked_is_no_claim_of_responsibility(code_text) -> None:
     found = code_text("The United States claimed that Iran had attacked the tanker.")
     assert not any(e.cameo_code == "015" for e in found)
+
+
+MOGADISHU_STORY = (
+    "MOGADISHU, Feb 20 - Al-Shabaab militants fired mortar rounds at the airport on Wednesday, killing a guard and "
+    "wounding three civilians, police said. On Thursday, U.S. Africa Command said it had carried out an air strike "
+    "against al-Shabaab fighters near Jilib at the request of the Somali government. The interior minister "
+    "condemned the attack. He vowed that government forces would hunt down those responsible. Kenya also "
+    "condemned the attack."
+)
+
+
+def test_code_story_of_attack_strike_and_condemnations(code_text) -> None:
+    found = {(e.source_code, e.target_code, e.cameo_code[:2]) for e in code_text(MOGADISHU_STORY)}
+    assert ("SOMREB", "SOMCVL", "19") in found  # victims of the second toll participle
+    assert ("USAMIL", "SOMREB", "19") in found  # not aimed at whoever asked for it
+    assert ("KEN", "SOMREB", "11") in found  # "the attack" is the story's main one
+    assert ("SOMMIL", "SOMREB", "13") in found  # government forces are the government's own
+    assert not any(s.startswith("USA") and t.startswith("SOMGOV") for s, t, _ in found)
+
+
+def test_code_offer_coordinated_with_an_appeal_is_coded(code_text) -> None:
+    found = triples(code_text("Djibouti accused Eritrea of massing troops. Eritrea denied the charge. The regional "
+                              "bloc IGAD urged both countries to exercise restraint and offered to send a team of "
+                              "observers to the border."))
+    assert ("IGO", "DJI", "03") in found and ("IGO", "ERI", "03") in found

@@ -384,6 +384,11 @@ class _StoryResolver:
                         and t.dep_ == "pobj" and t.head.lower_ == "of"]
                 if near and near[0].kind != ORGANIZATION:
                     return [self._mention(head, near[0].code[:3] + sector, "title", span=tokens)]
+        if sector == "MIL" and any(fold_word(t.text) in ("government", "state", "regime") for t in tokens):
+            # "government forces": the forces of the government last named, not of the last foreign army
+            for seen in reversed(self.history):
+                if seen.code[3:6] == "GOV" and seen.code[:3] not in ("---", "IGO", "NGO", "IMG"):
+                    return [self._mention(head, seen.code[:3] + "MIL", "title", span=tokens)]
         if sector:
             code = self.contextual_code(sector, sent_index, anonymous=anonymous)
             if code:

@@ -97,6 +97,8 @@ RECEIVING_VERBS = {"receive", "obtain", "get", "secure", "win"}
 RECEIVED_THINGS = {"weapon": "072", "arm": "072", "ammunition": "072", "assurance": "030", "guarantee": "030",
                    "aid": "070", "assistance": "070", "help": "070", "fund": "071", "funding": "071",
                    "money": "071", "vaccine": "073", "dose": "073", "medicine": "073", "food": "073"}
+REQUEST_NOUNS = {"request", "invitation", "behest", "urging", "instigation", "initiative"}  # "at the request of"
+ARMED_NON_STATE = {"REB", "CRM", "UAF", "INS"}
 VICTIM_VERBS = {"kill", "wound", "injure", "maim", "hurt"}  # a toll participle names who was hit
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
                  "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
@@ -266,6 +268,9 @@ class _SentenceExtractor:
             head = token.head
             if head is token:
                 break
+            if dep == "conj" and token.tag_ in ("VBD", "VBZ") and head.tag_ == "VB" and head.dep_ == "xcomp":
+                token = head  # "urged X to exercise restraint and offered to ...": a finite verb joins the main clause
+                head = token.head
             head_lemma = head.lemma_.lower()
             if dep in ("xcomp", "acomp", "acl", "ccomp", "advcl", "pcomp", "prep", "pobj", "dobj", "relcl",
                        "conj", "nsubj", "nsubjpass", "attr", "oprd"):
@@ -451,7 +456,7 @@ class _SentenceExtractor:
             for child in verb.children:
                 if child.dep_ == "prep" and child.lower_ == prep:
                     for pobj in child.children:
-                        if pobj.dep_ == "pobj":
+                        if pobj.dep_ == "pobj" and fold_word(pobj.text) not in REQUEST_NOUNS:
                             found.extend(self.actors(pobj) or self._noun_targets(pobj, ("with", "of") if violent
                                                                                else ("with",)))
             if found and prep in NOUN_TARGET_PREPS:
@@ -492,10 +497,11 @@ class _SentenceExtractor:
                 return found
         if violent:  # "struck targets near the airport, killing two Syrian soldiers": the victims were hit
             for child in verb.children:
-                if child.tag_ == "VBG" and child.dep_ in ("advcl", "conj", "xcomp") \
-                        and child.lemma_.lower() in VICTIM_VERBS:
-                    found.extend(m for o in child.children if o.dep_ == "dobj"
-                                 for n in [o, *o.conjuncts] for m in self.actors(n))
+                if child.tag_ == "VBG" and child.dep_ in ("advcl", "conj", "xcomp"):
+                    for toll in [child, *child.conjuncts]:  # "killing a guard and wounding three civilians"
+                        if toll.lemma_.lower() in VICTIM_VERBS:
+                            found.extend(m for o in toll.children if o.dep_ == "dobj"
+                                         for n in [o, *o.conjuncts] for m in self.actors(n))
             found = keep(found)
         return found
 
@@ -633,11 +639,11 @@ class _SentenceExtractor:
             others = [c for c in history if c.source.actor.code != source.actor.code]
             for length in (len(named.code), 2):  # the same code first, then the same root
                 matching = [c for c in others if c.code[:length] == named.code[:length]]
-                if matching:
-                    return [matching[-1].source]
+                if matching:  # an attack named is the story's main one, told first; other acts the latest
+                    return [matching[0 if event_type(named.code).quad_class == 4 else -1].source]
         violent = any(fold_word(o.text) in VIOLENT_NOUNS for o in objects)
-        if violent:  # the latest attack by the other side, else by anyone else
-            attacks = [c.source for c in reversed(history) if event_type(c.code).quad_class == 4
+        if violent:  # the story's main attack (told first), by the other side if there is one
+            attacks = [c.source for c in history if event_type(c.code).quad_class == 4
                        and c.source.actor.code != source.actor.code]
             foreign = [m for m in attacks if m.actor.country != country]
             if foreign or attacks:
@@ -738,7 +744,7 @@ class _SentenceExtractor:
                 if earlier.target.actor.code == source.actor.code:
                     return [earlier.source]
                 hit, doer = earlier.target.actor, earlier.source.actor
-                if hit.country == country and (doer.country != country or (
+                if hit.country == country and hit.sector not in ARMED_NON_STATE and (doer.country != country or (
                         doer.sector in NON_STATE and source.actor.sector in STATE_SECTORS)):
                     return [earlier.source]  # a threat to whoever hit the source's own side
         if code.startswith(REPLY_CODES):
