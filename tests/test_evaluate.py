@@ -156,7 +156,7 @@ def test_load_gold_names_file_and_line_of_broken_record(tmp_path: Path) -> None:
 # ---- floors on the gold suites (scored by the code users run) ---------------------------------------
 
 # floors slightly below the figures measured when written (current ones: BENCHMARKS.md)
-GOLD_FLOORS = {"stories_synthetic.jsonl": 0.72, "petr2_gsr_validation.jsonl": 0.37}
+GOLD_FLOORS = {"stories_synthetic.jsonl": 0.79, "petr2_gsr_validation.jsonl": 0.50}
 
 
 def _score(shared_dir: Path, coder, name: str) -> dict:
@@ -179,7 +179,7 @@ def test_gold_suite_root_country_f1_above_floor(shared_dir: Path, coder, name: s
 def test_gold_plover_source_and_type_f1_above_floor(shared_dir: Path, coder) -> None:
     score = _score(shared_dir, coder, "plover_gsr_cameo.jsonl")
     assert score["kind"] == "plover"
-    assert score["levels"]["plover"]["f1"] >= 0.46
+    assert score["levels"]["plover"]["f1"] >= 0.47
 
 
 def test_gold_pentaclass_accuracy_above_floor(shared_dir: Path, coder) -> None:
@@ -189,5 +189,5 @@ def test_gold_pentaclass_accuracy_above_floor(shared_dir: Path, coder) -> None:
 
 def test_gold_stories_actor_accuracy_above_floor(shared_dir: Path, coder) -> None:
     score = _score(shared_dir, coder, "stories_synthetic.jsonl")
-    assert score["actors"]["source_country"] >= 0.85
-    assert score["actors"]["target_country"] >= 0.85
+    assert score["actors"]["source_country"] >= 0.90
+    assert score["actors"]["target_country"] >= 0.90
