@@ -16,7 +16,7 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 DAY = dt.date(2021, 3, 10)  # a Wednesday: "on Monday" resolves to 2021-03-08
 
 CodeText = Callable[..., list[Event]]
-Resolve = Callable[[str], list[tuple[str, tuple[str, ...]]]]
+Resolve = Callable[..., list[tuple[str, tuple[str, ...]]]]
 
 
 @pytest.fixture(scope="session")
@@ -56,9 +56,9 @@ def resolve(knowledge: Knowledge) -> Resolve:
     from dyads.actors import resolve_actors
     from dyads.nlp import parse
 
-    def run(text: str) -> list[tuple[str, tuple[str, ...]]]:
+    def run(text: str, story_date: dt.date | None = None) -> list[tuple[str, tuple[str, ...]]]:
         doc = parse(text)
-        index = resolve_actors(doc, knowledge)
+        index = resolve_actors(doc, knowledge, story_date=story_date)
         return [(doc[i].text, tuple(m.actor.code for m in mentions))
                 for i, mentions in sorted(index.by_token.items())]
 

@@ -221,3 +221,10 @@ def test_resolve_attackers_and_peacekeepers(resolve, text: str, word: str, code:
 
 def test_resolve_led_coalition_is_the_leader_forces(resolve) -> None:
     assert codes_of(resolve("The Saudi-led coalition struck Sanaa on Monday."), "coalition") == ("SAUMIL",)
+
+
+def test_resolve_pronoun_after_office_holder_named_alone(resolve) -> None:
+    import datetime as dt
+
+    resolved = resolve("Obama said he would provide support to Israel.", story_date=dt.date(2015, 6, 9))
+    assert codes_of(resolved, "he") == ("USAGOV",)

@@ -28,6 +28,7 @@ from dyads.lexicons import (
     ADJECTIVE,
     CAPITAL,
     CITY,
+    DICTIONARY,
     GOVERNMENT,
     NAME,
     ORGANIZATION,
@@ -285,7 +286,8 @@ class _StoryResolver:
         self.index.by_token[token.i] = actors
         subject = token.dep_ in ("nsubj", "nsubjpass", "agent")
         for mention in actors:
-            person = len(actors) == 1 and token.tag_ not in ("NNS", "NNPS") and (mention.how == "person" or (
+            dated = mention.how == DICTIONARY and token.ent_type_ == "PERSON"  # "Obama": a dictionary person
+            person = len(actors) == 1 and token.tag_ not in ("NNS", "NNPS") and (mention.how == "person" or dated or (
                 mention.how in ("title", "adjective", "name", "coreference") and token.pos_ != "PRON"
                 and fold_word(token.text) not in COLLECTIVES and token.i not in self.tags
                 and len(mention.actor.code) > 3) or (token.lower_ in PERSONAL or token.lower_ in ("latter", "former")))
