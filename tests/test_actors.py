@@ -228,3 +228,15 @@ def test_resolve_pronoun_after_office_holder_named_alone(resolve) -> None:
 
     resolved = resolve("Obama said he would provide support to Israel.", story_date=dt.date(2015, 6, 9))
     assert codes_of(resolved, "he") == ("USAGOV",)
+
+
+@pytest.mark.parametrize(
+    ("text", "word", "code"),
+    [
+        ("A court in Guyana issued arrest warrants for two Brazilian men.", "men", "BRACVL"),
+        ("The Thai army commander said his men had returned fire.", "men", "THAMIL"),
+    ],
+    ids=["men-are-civilians", "his-men-are-the-commanders-troops"],
+)
+def test_resolve_men(resolve, text: str, word: str, code: str) -> None:
+    assert codes_of(resolve(text), word) == (code,)

@@ -481,3 +481,8 @@ def test_code_offer_coordinated_with_an_appeal_is_coded(code_text) -> None:
                               "bloc IGAD urged both countries to exercise restraint and offered to send a team of "
                               "observers to the border."))
     assert ("IGO", "DJI", "03") in found and ("IGO", "ERI", "03") in found
+
+
+def test_code_arrest_warrant_for_people_is_173(code_text) -> None:
+    found = triples(code_text("A court in Guyana has issued arrest warrants for two Brazilian men."))
+    assert ("GUY", "BRA", "17") in found

@@ -56,6 +56,7 @@ PEACEKEEPING_BODIES = {"IGOUNO", "IGOOAU", "IGONAT", "IGOEEC", "IGOWAS", "IGOECW
 AFFILIATION_WORDS = {"believe", "belong", "link", "suspect", "affiliate", "tie", "connect", "loyal", "allied"}
 SPONSOR_WORDS = {"linked", "backed", "allied", "affiliated", "inspired", "aligned", "supported", "funded", "sponsored",
                  "trained", "armed"}
+FOLLOWER_NOUNS = {"man", "fighter", "troop", "soldier", "unit", "force", "guard"}
 COUNTERPART_NOUNS = {"counterpart", "host", "guest", "visitor", "interlocutor"}
 # phrase heads that name an institution: they beat a person's role title in the same phrase
 INSTITUTIONS = {"ministry", "government", "army", "military", "police", "court", "parliament", "party",
@@ -321,6 +322,12 @@ class _StoryResolver:
         person = self.person_at(head)
         if person is not None:
             return [self._mention(head, person[0], "person", person[1], span=tokens)]
+        if fold_word(head.text) in FOLLOWER_NOUNS:  # "his men", "their fighters": the armed owner's own
+            for child in head.children:
+                owners = self.index.by_token.get(child.i, []) if child.dep_ == "poss" else []
+                if owners and owners[0].actor.sector in ("MIL", "COP", "REB", "UAF", "CRM", "SPY"):
+                    return [self._mention(head, owners[0].actor.code, "coreference", owners[0].actor.name,
+                                          span=tokens)]
         sector, covers_head = self.sector_and_cover(tokens, head)
         if sector and fold_word(head.text) in COLLECTIVE_BODIES:
             covers_head = True  # "the lawyers' association", "the teachers' federation": its members' sector

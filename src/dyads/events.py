@@ -470,7 +470,7 @@ class _SentenceExtractor:
         if root in ("02", "10"):
             noun_preps += ("from", "of")
         elif root in ("08", "16", "17"):
-            noun_preps += ("on", "against")
+            noun_preps += ("on", "against") + (("for",) if root == "17" else ())  # "arrest warrants for X"
         elif root in ("01", "11"):
             noun_preps += ("over",)
         complements = [] if code.startswith(REPLY_CODES) else [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]

@@ -37,7 +37,7 @@ def fold_word(word: str) -> str:
         return word[:-3] + "y"
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         return word[:-1]
-    if len(word) > 4 and word.endswith("men") and word not in ("specimen", "regimen", "abdomen"):
+    if (len(word) > 4 or word == "men") and word.endswith("men") and word not in ("specimen", "regimen", "abdomen"):
         return word[:-3] + "man"  # "gunmen", "policemen", "spokesmen"
     return word
 
