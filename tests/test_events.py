@@ -486,3 +486,13 @@ def test_code_offer_coordinated_with_an_appeal_is_coded(code_text) -> None:
 def test_code_arrest_warrant_for_people_is_173(code_text) -> None:
     found = triples(code_text("A court in Guyana has issued arrest warrants for two Brazilian men."))
     assert ("GUY", "BRA", "17") in found
+
+
+def test_code_fire_from_a_place_at_the_speaker_blames_the_place(code_text) -> None:
+    found = triples(code_text("Israel said a mortar bomb was fired at it from the Gaza Strip on Tuesday."))
+    assert ("ISR", "PSE", "11") in found
+
+
+def test_code_fire_from_a_place_at_others_blames_no_one(code_text) -> None:
+    found = triples(code_text("Israel said a mortar bomb was fired at Egypt from the Gaza Strip on Tuesday."))
+    assert not any(root == "11" for _, _, root in found)

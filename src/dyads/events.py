@@ -1001,6 +1001,16 @@ class _SentenceExtractor:
         main = self.index.main_countries
         for speakers, clause, pattern in self._reported_attacks(speech):
             speaker = speakers[0].actor
+            if self._passive(clause) and not self.subjects(clause):
+                # "Israel said a mortar bomb was fired at it from the Gaza Strip": whence it came is blamed
+                origins = [m for c in clause.children if c.dep_ == "prep" and c.lower_ == "from"
+                           for p in c.children if p.dep_ == "pobj" for m in self.actors(p)
+                           if m.actor.country not in (speaker.country, "---", "IGO", "NGO", "IMG")]
+                hit = [m for c in clause.children if c.dep_ == "prep" and c.lower_ in ("at", "on", "into")
+                       for p in c.children if p.dep_ == "pobj" for m in self.actors(p)]
+                if origins and hit and all(m.actor.country == speaker.country for m in hit):
+                    self.emit(speech, speakers, origins[:1], "112", False, "asserted")
+                continue
             if len(main) != 2 or speaker.country not in main:
                 return
             doers = [d for d in self.subjects(clause) if d.actor.country in main and d.actor.country != speaker.country]
