@@ -496,3 +496,26 @@ def test_code_fire_from_a_place_at_the_speaker_blames_the_place(code_text) -> No
 def test_code_fire_from_a_place_at_others_blames_no_one(code_text) -> None:
     found = triples(code_text("Israel said a mortar bomb was fired at Egypt from the Gaza Strip on Tuesday."))
     assert not any(root == "11" for _, _, root in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("The minister agreed to resign on Tuesday.", "03"),
+        ("The union said it will not end the strike until its demands are met.", "12"),
+        ("Officials did not meet on Monday.", None),
+    ],
+    ids=["agreed-to-is-intent", "will-not-is-refusal", "negated-is-nothing"],
+)
+def test_find_triggers_applies_modality(text: str, first: str | None) -> None:
+    from dyads.events import find_triggers
+    from dyads.lexicons import default_knowledge
+    from dyads.nlp import parse
+
+    codes = [c for c in find_triggers(parse(text), default_knowledge()) if c != "010"]
+    assert (codes[0][:2] if codes else None) == first, codes
+
+
+def test_code_returning_things_to_a_country_is_0842(code_text) -> None:
+    assert ("USA", "CHN", "08") in triples(code_text("US customs returned prehistoric fossils to the Chinese government."))
+    assert not any(root == "08" for _, _, root in triples(code_text("The Iranian ambassador returned to Tehran.")))

@@ -45,6 +45,7 @@ def test_intent_code_maps_actions_to_commitments(code, intent):
 
 
 @pytest.mark.parametrize(("code", "label"), [("010", "0"), ("023", "0"), ("046", "1"), ("071", "2"),
-                                             ("112", "3"), ("130", "3"), ("145", "4"), ("190", "4")])
+                                             ("112", "3"), ("130", "3"), ("163", "3"), ("145", "4"),
+                                             ("173", "4"), ("190", "4")])
 def test_pentaclass_groups_roots(code, label):
     assert pentaclass_of(code) == label

@@ -185,7 +185,8 @@ def _verb_patterns(verb: Token, knowledge: Knowledge) -> list[VerbPattern]:
 
 def match_verb(verb: Token, knowledge: Knowledge, actor_at: Any = None) -> VerbPattern | None:
     """The most specific lexicon pattern the verb and its dependents match. In a pattern, "@" requires
-    an object that is an actor (`actor_at(token_index)`; any object when no actor index is given)."""
+    an object that is an actor (`actor_at(token_index)`; any object when no actor index is given), "&" an
+    object that is a thing, not an actor."""
     patterns = _verb_patterns(verb, knowledge)
     if not patterns:
         return None
@@ -199,6 +200,8 @@ def match_verb(verb: Token, knowledge: Knowledge, actor_at: Any = None) -> VerbP
             objects = [c for c in verb.children if c.dep_ in ("dobj", "dative") or (passive and c.dep_ == "nsubjpass")]
             if any(actor_at(o.i) for o in objects) if actor_at else objects:
                 bag.add("@")
+            if any(o.pos_ == "NOUN" and o.dep_ != "dative" and not (actor_at and actor_at(o.i)) for o in objects):
+                bag.add("&")  # a thing as object: "returned the paintings to Italy"
         if all(w == "*" or w in bag for w in pattern.words):
             return pattern
     return None
@@ -1120,8 +1123,9 @@ class _SentenceExtractor:
 
 
 def find_triggers(doc: Doc, knowledge: Knowledge) -> list[str]:
-    """The CAMEO codes of every trigger in the text, ignoring actors and modality, main verbs first:
-    for classifying sentences by event type when no full event can be coded."""
+    """The CAMEO codes of every trigger in the text, ignoring actors, main verbs first: for classifying
+    sentences by event type when no full event can be coded. A promised act gives its intent code, a
+    refused one ("will not lift the ban") its refusal code; other negated acts give nothing."""
     found: list[tuple[int, int, str]] = []
     for token in doc:
         pattern: VerbPattern | NounPattern | None = None
@@ -1135,7 +1139,16 @@ def find_triggers(doc: Doc, knowledge: Knowledge) -> list[str]:
             while node.head is not node and depth < 10:
                 node = node.head
                 depth += 1
-            found.append((depth, token.i, pattern.code))
+            code = pattern.code
+            promised = (token.dep_ in ("xcomp", "ccomp") and token.head.lemma_.lower() in INTENT_HEADS) or any(
+                c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll", "wo") for c in token.children)
+            if any(c.dep_ == "neg" for c in token.children):  # "will not lift the ban": a refusal, else nothing
+                if not promised or not refusal_code(code):
+                    continue
+                code = refusal_code(code)
+            elif promised:  # "agreed to resign", "said it would release": a commitment, not the act
+                code = intent_code(code) or code
+            found.append((depth, token.i, code))
     codes = [code for _, _, code in sorted(found)]
     if any(t.lemma_.lower() in STATEMENT_VERBS and t.pos_ == "VERB" for t in doc):
         codes.append("010")  # the residual category: a statement and nothing more specific

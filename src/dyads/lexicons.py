@@ -78,7 +78,7 @@ class VerbPattern:
 
 
 FUNCTION_WORDS = {"to", "in", "on", "at", "with", "for", "from", "of", "into", "onto", "against", "about", "over",
-                  "up", "down", "out", "off", "back", "away", "by", "through", "across", "upon", "under", "*", "@"}
+                  "up", "down", "out", "off", "back", "away", "by", "through", "across", "upon", "under", "*", "@", "&"}
 
 
 @dataclass(frozen=True)

@@ -123,9 +123,10 @@ def quad_class_of(code: str) -> int:
 
 
 def pentaclass_of(code: str) -> str:
-    """The 5-class label used by sentence-classification sets: 0 statement/appeal (01-02),
-    1 verbal cooperation (03-05), 2 material cooperation (06-08), 3 verbal conflict (09-13),
-    4 material conflict (14-20)."""
+    """The 5-class label used by sentence-classification sets (ConfliBERT's CAMEO classes): 0 statement/
+    appeal (01-02), 1 verbal cooperation (03-05), 2 material cooperation (06-08), 3 verbal conflict (09-13,
+    and 16 "reduce relations": sanctions, expulsions, aid cut off are labelled there, not as force),
+    4 material conflict (14, 15, 17-20)."""
     root = int(code[:2])
     if root <= 2:
         return "0"
@@ -133,7 +134,7 @@ def pentaclass_of(code: str) -> str:
         return "1"
     if root <= 8:
         return "2"
-    if root <= 13:
+    if root <= 13 or root == 16:
         return "3"
     return "4"
 
