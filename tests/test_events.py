@@ -519,3 +519,24 @@ def test_find_triggers_applies_modality(text: str, first: str | None) -> None:
 def test_code_returning_things_to_a_country_is_0842(code_text) -> None:
     assert ("USA", "CHN", "08") in triples(code_text("US customs returned prehistoric fossils to the Chinese government."))
     assert not any(root == "08" for _, _, root in triples(code_text("The Iranian ambassador returned to Tehran.")))
+
+
+DHAKA_STORY = (
+    "DHAKA, March 11 - Garment workers walked off the job on Tuesday, demanding that the government raise the "
+    "minimum wage, union leaders said. The Bangladesh Garment Workers' Unity Federation called the strike. "
+    "On Wednesday, Labour Minister Rashida Akter Khanam held talks with federation leaders and appealed to them "
+    "to call off the strike. She promised that the government would raise the minimum wage."
+)
+
+
+def test_code_labour_dispute_talks_appeal_and_concession(code_text) -> None:
+    found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(DHAKA_STORY)}
+    assert ("BGDGOV", "BGDLAB", "046") in found  # "federation leaders": the federation's
+    assert ("BGDGOV", "BGDLAB", "0252") in found
+    assert any(s == "BGDGOV" and t == "BGDLAB" and c.startswith("03") for s, t, c in found)
+
+
+def test_code_general_statement_of_respect_is_no_concession(code_text) -> None:
+    found = code_text("Protesters marched in Kampala. The minister said the government respected the right to "
+                      "peaceful assembly.")
+    assert not any(e.cameo_code.startswith("08") for e in found)

@@ -341,6 +341,14 @@ class _StoryResolver:
                     named = self.named_before(noun)
                     if named is not None:
                         return [self._mention(head, named.code, "coreference", named.name, span=tokens)]
+            # "federation leaders" after "the Garment Workers' Unity Federation": the body named before
+            for noun in [c for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"]:
+                word = fold_word(noun.text)
+                for seen in reversed(self.history):
+                    earlier = self.doc[seen.token]
+                    if seen.token < noun.i and earlier.pos_ == "PROPN" and fold_word(earlier.text) == word \
+                            and seen.sentence >= sent_index - 5 and len(seen.code) > 3:
+                        return [self._mention(head, seen.code, "coreference", seen.name, span=tokens)]
         if not tagged and not sector and fold_word(head.text) in GROUP_NOUNS and any(
                 c.lower_ in ("the", "this", "that") for c in head.children if c.dep_ == "det"):
             return self.resolve_group(head, sent_index)

@@ -83,6 +83,7 @@ THREAT_HEADS = {"warn", "threaten", "vow", "caution", "promise", "pledge"}
 PLEDGE_HEADS = {"vow", "pledge", "promise", "threaten", "offer", "announce", "plan", "propose"}
 # codes that answer someone else's act: with no target in the clause, the target is who acted last
 REPLY_CODES = ("016", "11", "12", "0256", "1056")
+CONCESSION_CODES = {"083", "0832", "034", "0342", "082"}  # a policy given up or promised: to whoever demanded it
 WEAPON_NOUNS = {"missile", "shell", "tank", "artillery", "munition", "projectile"}  # state arms
 CHARGE_NOUNS = {"accusation", "allegation", "charge", "claim", "suggestion", "assertion", "report", "insinuation"}
 TROOPS = re.compile(r"\b(troops|soldiers|battalions?|peacekeepers|contingents?|brigades?|regiments?|marines|"
@@ -750,7 +751,7 @@ class _SentenceExtractor:
                 if hit.country == country and hit.sector not in ARMED_NON_STATE and (doer.country != country or (
                         doer.sector in NON_STATE and source.actor.sector in STATE_SECTORS)):
                     return [earlier.source]  # a threat to whoever hit the source's own side
-        if code.startswith(REPLY_CODES):
+        if code.startswith(REPLY_CODES) or code in CONCESSION_CODES:
             found = self.reply_target(trigger, source)
             if found:
                 return found
