@@ -540,3 +540,18 @@ def test_code_general_statement_of_respect_is_no_concession(code_text) -> None:
     found = code_text("Protesters marched in Kampala. The minister said the government respected the right to "
                       "peaceful assembly.")
     assert not any(e.cameo_code.startswith("08") for e in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Opposition activists were detained in April. The European Union and the United States have also called "
+         "for the activists' release.", ("USA", "GIN", "02")),
+        ("Iraq protested against Turkish air strikes.", ("IRQ", "TUR", "14")),
+        ("The Turkish Foreign Ministry said Turkey would keep striking the PKK wherever it is.", ("TUR", "TUR", "13")),
+    ],
+    ids=["release-of-detainees-held-by-their-state", "protest-against-named-act", "would-keep-striking-threatens"],
+)
+def test_code_appeals_protests_and_threats_targets(code_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = triples(code_text("CONAKRY, June 8 - " + text if "activists" in text else text))
+    assert expected in found, found

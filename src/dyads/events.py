@@ -295,6 +295,9 @@ class _SentenceExtractor:
                         return None
                 elif dep == "xcomp" and head_lemma not in ASPECTUAL_HEADS and head.pos_ == "VERB":
                     return None
+                elif dep == "xcomp" and any(c.dep_ == "aux" and c.lower_ in ("will", "would", "shall", "'ll")
+                                            for c in head.children):
+                    intent = True  # "would keep striking
                 if any(c.dep_ == "aux" and c.lower_ in SPECULATIVE_MODALS for c in head.children) and dep in (
                         "xcomp", "ccomp", "dobj", "pobj", "prep", "conj"):
                     return None
@@ -462,7 +465,8 @@ class _SentenceExtractor:
                     for pobj in child.children:
                         if pobj.dep_ == "pobj" and fold_word(pobj.text) not in REQUEST_NOUNS:
                             found.extend(self.actors(pobj) or self._noun_targets(pobj, ("with", "of") if violent
-                                                                               else ("with",)))
+                                                                               else ("with",))
+                                         or (self._named_modifier(pobj) if match_noun(pobj, self.k) else []))
             if found and prep in NOUN_TARGET_PREPS:
                 # "held talks with X in Gaza and with Y": the same preposition on the object noun too
                 for noun in nominal:
@@ -477,6 +481,16 @@ class _SentenceExtractor:
             noun_preps += ("on", "against") + (("for",) if root == "17" else ())  # "arrest warrants for X"
         elif root in ("01", "11"):
             noun_preps += ("over",)
+        if root in ("02", "10"):  # "called for the activists' release", "demanded the release of X"
+            for child in verb.children:
+                if child.dep_ == "prep" and child.lower_ == "for":
+                    for pobj in child.children:
+                        if pobj.dep_ == "pobj":
+                            found.extend(m for c in pobj.children if c.dep_ == "poss" for m in self.actors(c))
+                            found.extend(self._noun_targets(pobj, ("of",)))
+            found = keep(found)
+            if found:
+                return found
         complements = [] if code.startswith(REPLY_CODES) else [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
         for obj in [o for o in objects if o.pos_ != "ADP"] + complements:  # "denied firing the rockets": no target
             if root in ("02", "10") and obj.dep_ in ("xcomp", "ccomp"):
@@ -587,6 +601,11 @@ class _SentenceExtractor:
         for mention in held:
             holder = next((c.source for c in holds if c.target is not None and (
                 c.target.actor.code == mention.actor.code)), None)
+            held = mention.actor
+            if holder is None and held.sector not in STATE_SECTORS and held.country not in ("---", "IGO", "NGO", "IMG") \
+                    and len(held.code) > 3 and not holds:
+                # detainees whose arrest the story does not tell: held by their own state
+                holder = Mention(mention.text, mention.start, mention.end, Actor(held.country + "GOV", ""), "implicit")
             found.append(holder if holder is not None else mention)
         if not held and holds:
             found.append(holds[0].source)
