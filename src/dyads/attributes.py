@@ -717,7 +717,10 @@ def find_quantity(doc: Doc, trigger: Token) -> Quantity | None:
 def _money_in(sentence: Any, scope: set[int], doc: Doc) -> Quantity | None:
     text = sentence.text
     offset = sentence.start_char
-    amounts = parse_money(text, context_currencies=_story_currencies(doc))
+    found = doc.user_data.setdefault("dyads_money", {})  # per sentence: several events share one
+    amounts = found.get(offset)
+    if amounts is None:
+        amounts = found[offset] = parse_money(text, context_currencies=_story_currencies(doc))
     consumed: set[int] = set()
     pairs: list[tuple[Money, float | None]] = []
     for index, money in enumerate(amounts):
@@ -738,7 +741,10 @@ def _money_in(sentence: Any, scope: set[int], doc: Doc) -> Quantity | None:
 
 
 def _story_currencies(doc: Doc) -> list[str]:
-    """The currencies of the countries a story names, most mentioned first."""
+    """The currencies of the countries a story names, most mentioned first (once per doc)."""
+    cached = doc.user_data.get("dyads_currencies")
+    if cached is not None:
+        return list(cached)
     countries = _gazetteer()[1]
     seen: dict[str, int] = {}
     for ent in doc_entities(doc):
@@ -747,7 +753,8 @@ def _story_currencies(doc: Doc) -> list[str]:
             currency = _country_currency().get(code or "")
             if currency:
                 seen[currency] = seen.get(currency, 0) + 1
-    return sorted(seen, key=lambda c: -seen[c])
+    doc.user_data["dyads_currencies"] = ordered = sorted(seen, key=lambda c: -seen[c])
+    return list(ordered)
 
 
 # ---------------------------------------------------------------------------------------------- places
