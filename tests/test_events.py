@@ -555,3 +555,21 @@ def test_code_general_statement_of_respect_is_no_concession(code_text) -> None:
 def test_code_appeals_protests_and_threats_targets(code_text, text: str, expected: tuple[str, str, str]) -> None:
     found = triples(code_text("CONAKRY, June 8 - " + text if "activists" in text else text))
     assert expected in found, found
+
+
+def test_code_companion_on_a_trip_also_visits(code_text) -> None:
+    found = triples(code_text("ROME, May 3 - Italian Interior Minister Giovanna Ferraresi travelled to Tunis with "
+                              "the European Commissioner for Home Affairs."))
+    assert {("ITA", "TUN", "04"), ("IGO", "TUN", "04"), ("TUN", "IGO", "04")} <= found
+
+
+def test_code_visiting_delegation_visits_the_dateline_country(code_text) -> None:
+    found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(
+        "AMMAN, May 3 - Jordan's planning minister met Prime Minister Samir Awad Majali with a visiting Kuwaiti "
+        "delegation.")}
+    assert ("KWTGOV", "JORGOV", "042") in found and ("JORGOV", "KWTGOV", "043") in found
+
+
+def test_code_visiting_without_dateline_names_no_host(code_text) -> None:
+    found = code_text("The minister met a visiting Kuwaiti delegation.")
+    assert not any(e.cameo_code == "042" and not e.target_code for e in found)

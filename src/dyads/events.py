@@ -859,11 +859,20 @@ class _SentenceExtractor:
             targets = self.targets(token, pattern.code, sources)
             self._consume_objects(token, pattern.code)
             self.emit(token, sources, targets, pattern.code, pattern.reciprocal, modality)
+            if pattern.code == "042" and targets:  # "travelled to Tunis with the EU commissioner": both visit
+                companions = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "with"
+                              for p in c.children if p.dep_ == "pobj" for m in self.actors(p)
+                              if m not in targets and m.actor.country not in {t.actor.country for t in targets}]
+                if companions:
+                    self.emit(token, companions, targets, "042", False, modality)
         for token in self.sent:
             if token.lemma_.lower() in COMMITMENT_HEADS and token.i not in matched:
                 self._commitment(token, matched)
             if token.lemma_.lower() in RECEIVING_VERBS and token.pos_ == "VERB":
                 self._received(token)
+        for token in self.sent:
+            if token.lower_ == "visiting" and token.dep_ in ("amod", "compound") and self.index.dateline_country:
+                self._visiting(token)
         for token in self.sent:
             if token.pos_ == "VERB" and token.lemma_.lower() in STATEMENT_VERBS | {"remind", "warn"}:
                 self._obligation(token)
@@ -981,6 +990,14 @@ class _SentenceExtractor:
             return
         targets = self.targets(acts[0], "030", sources)
         self.emit(head, sources, targets, "030", False, "intent")
+
+    def _visiting(self, word: Token) -> None:
+        """'a visiting Kuwaiti delegation', 'the visiting Chinese premier': a visit to the dateline's country."""
+        host = self.index.dateline_country
+        visitors = [m for m in self.actors(word.head) if m.actor.country not in (host, "---")]
+        if visitors and self.modality(word.head) is not None:
+            where = Mention("", word.idx, word.idx, Actor(host + "GOV", ""), "implicit")
+            self.emit(word, visitors, [where], "042", False, "asserted")
 
     def _received(self, verb: Token) -> None:
         """'received weapons from the government', 'obtained a loan from the IMF': the giver acts on the
