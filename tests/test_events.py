@@ -573,3 +573,16 @@ def test_code_visiting_delegation_visits_the_dateline_country(code_text) -> None
 def test_code_visiting_without_dateline_names_no_host(code_text) -> None:
     found = code_text("The minister met a visiting Kuwaiti delegation.")
     assert not any(e.cameo_code == "042" and not e.target_code for e in found)
+
+
+def test_code_clash_is_mutual(code_text) -> None:
+    found = triples(code_text("Armenian and Azerbaijani troops clashed on Monday."))
+    assert ("ARM", "AZE", "19") in found and ("AZE", "ARM", "19") in found
+
+
+def test_code_mediators_offer_after_appeal_uses_the_speakers(code_text) -> None:
+    text = ("YEREVAN, May 2 - Armenia accused Azerbaijan of shelling its villages, and Azerbaijan accused Armenia "
+            "of provoking the clash. The co-chairs of the OSCE Minsk Group urged both sides to respect the "
+            "ceasefire, and said they were ready to organise a meeting of the two foreign ministers.")
+    found = {(e.source_code, e.target_country, e.cameo_code) for e in code_text(text)}
+    assert ("IGOSCE", "ARM", "039") in found and ("IGOSCE", "AZE", "039") in found

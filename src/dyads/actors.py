@@ -57,6 +57,7 @@ AFFILIATION_WORDS = {"believe", "belong", "link", "suspect", "affiliate", "tie",
 SPONSOR_WORDS = {"linked", "backed", "allied", "affiliated", "inspired", "aligned", "supported", "funded", "sponsored",
                  "trained", "armed"}
 FOLLOWER_NOUNS = {"man", "fighter", "troop", "soldier", "unit", "force", "guard"}
+SPEECH_VERBS = {"say", "add", "state", "announce", "tell", "declare", "insist", "stress", "note", "warn"}
 COUNTERPART_NOUNS = {"counterpart", "host", "guest", "visitor", "interlocutor"}
 # phrase heads that name an institution: they beat a person's role title in the same phrase
 INSTITUTIONS = {"ministry", "government", "army", "military", "police", "court", "parliament", "party",
@@ -572,11 +573,37 @@ class _StoryResolver:
                 return []
             return [self._mention(head, chosen[-1].code, "coreference", chosen[-1].name)]
         if lower in PLURAL:
+            speakers = self._speakers_of(head)  # "X urged ... and said they were ready": the speakers
+            if speakers:
+                return [self._mention(head, m.actor.code, "coreference", m.actor.name) for m in speakers]
             groups = [s for s in recent if (s.plural or s.many) and s.token < head.i and s.sentence >= sent_index - 1]
             if groups:
                 last = groups[-1].token
                 return [self._mention(head, s.code, "coreference", s.name) for s in groups if s.token == last]
             return self._main_pair(head, "")
+        return []
+
+    def _speakers_of(self, pronoun: Token) -> list[Mention]:
+        """For the subject pronoun of a reported clause, the plural or collective speakers of the report."""
+        clause = pronoun.head
+        if pronoun.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "ccomp" or clause.head is clause:
+            return []
+        speech = clause.head
+        if speech.lemma_.lower() not in SPEECH_VERBS:
+            return []
+        for _ in range(3):  # "urged ... and said they": the subject of the first verb
+            if any(c.dep_ == "nsubj" for c in speech.children) or speech.dep_ != "conj":
+                break
+            speech = speech.head
+        for subject in [c for c in speech.children if c.dep_ == "nsubj"]:
+            found = self.index.by_token.get(subject.i, [])
+            if not found:  # "the co-chairs of the Minsk Group"
+                found = [m for c in subject.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for p in c.children if p.dep_ == "pobj" for m in self.index.by_token.get(p.i, [])]
+            many = subject.tag_ in ("NNS", "NNPS") or len(found) > 1 or any(
+                m.actor.code[:3] in ("IGO", "NGO") for m in found)
+            if found and many:
+                return found
         return []
 
     def resolve_plural(self, head: Token, tokens: list[Token]) -> list[Mention]:

@@ -481,6 +481,8 @@ class _SentenceExtractor:
             noun_preps += ("on", "against") + (("for",) if root == "17" else ())  # "arrest warrants for X"
         elif root in ("01", "11"):
             noun_preps += ("over",)
+        if code.startswith("045") or code == "039":  # "organise a meeting of the two ministers"
+            noun_preps += ("of", "between")
         if root in ("02", "10"):  # "called for the activists' release", "demanded the release of X"
             for child in verb.children:
                 if child.dep_ == "prep" and child.lower_ == "for":
