@@ -240,3 +240,10 @@ def test_resolve_pronoun_after_office_holder_named_alone(resolve) -> None:
 )
 def test_resolve_men(resolve, text: str, word: str, code: str) -> None:
     assert codes_of(resolve(text), word) == (code,)
+
+
+def test_resolve_ministers_of_two_countries_and_their_navies(resolve) -> None:
+    resolved = resolve("The foreign ministers of Chile and Peru met on Thursday. The two ministers agreed that "
+                       "their navies would share data.")
+    assert set(codes_of(resolved, "ministers")) == {"CHLGOV", "PERGOV"}
+    assert set(codes_of(resolved, "navies")) == {"CHLMIL", "PERMIL"}

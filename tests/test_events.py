@@ -586,3 +586,9 @@ def test_code_mediators_offer_after_appeal_uses_the_speakers(code_text) -> None:
             "ceasefire, and said they were ready to organise a meeting of the two foreign ministers.")
     found = {(e.source_code, e.target_country, e.cameo_code) for e in code_text(text)}
     assert ("IGOSCE", "ARM", "039") in found and ("IGOSCE", "AZE", "039") in found
+
+
+def test_code_finite_clause_without_its_subject_borrows_none(code_text) -> None:
+    found = code_text("The Jamaican leader thanked Cuba for the rescue teams Havana sent after a hurricane struck "
+                      "eastern Jamaica in October.")
+    assert not any(e.cameo_code.startswith("19") for e in found)

@@ -330,6 +330,12 @@ class _StoryResolver:
                     return [self._mention(head, owners[0].actor.code, "coreference", owners[0].actor.name,
                                           span=tokens)]
         sector, covers_head = self.sector_and_cover(tokens, head)
+        owners = [m for c in head.children if c.dep_ == "poss" and c.pos_ == "PRON"
+                  for m in self.index.by_token.get(c.i, [])]
+        if sector and covers_head and len({m.actor.country for m in owners}) > 1:
+            # "their navies" of two governments: each one's own
+            return [self._mention(head, country + sector, "coreference", span=tokens)
+                    for country in dict.fromkeys(m.actor.country for m in owners)]
         if sector and fold_word(head.text) in COLLECTIVE_BODIES:
             covers_head = True  # "the lawyers' association", "the teachers' federation": its members' sector
         head_tag = self.tags.get(head.i)
@@ -362,6 +368,13 @@ class _StoryResolver:
             return []
         if tagged and head_tag is None:
             members = self._coordinated_countries(tagged)
+            if len(members) < 2 and head.tag_ in ("NNS", "NNPS") and sector:
+                # "the foreign ministers of Chile and Peru": one actor per country named after "of"
+                owners = [t for c in head.children if c.dep_ == "prep" and c.lower_ == "of"
+                          for p in c.children if p.dep_ == "pobj" for t in [p, *p.conjuncts]]
+                named = [self.tags[t.i][0] for t in owners if t.i in self.tags]
+                if len(named) > 1 and all(e.kind in (NAME, ADJECTIVE) for e in named):
+                    members = named
             if len(members) > 1:
                 return [self._mention(head, entry.code[:3] + sector, entry.kind, span=tokens) for entry in members]
         if tagged:
@@ -586,10 +599,14 @@ class _StoryResolver:
     def _speakers_of(self, pronoun: Token) -> list[Mention]:
         """For the subject pronoun of a reported clause, the plural or collective speakers of the report."""
         clause = pronoun.head
-        if pronoun.dep_ not in ("nsubj", "nsubjpass") or clause.dep_ != "ccomp" or clause.head is clause:
+        if pronoun.dep_ == "poss" and clause.dep_ in ("nsubj", "nsubjpass"):  # "agreed that their navies would"
+            clause = clause.head
+        elif pronoun.dep_ not in ("nsubj", "nsubjpass"):
+            return []
+        if clause.dep_ != "ccomp" or clause.head is clause:
             return []
         speech = clause.head
-        if speech.lemma_.lower() not in SPEECH_VERBS:
+        if speech.lemma_.lower() not in SPEECH_VERBS | {"agree", "decide", "promise", "pledge", "vow"}:
             return []
         for _ in range(3):  # "urged ... and said they": the subject of the first verb
             if any(c.dep_ == "nsubj" for c in speech.children) or speech.dep_ != "conj":

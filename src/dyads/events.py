@@ -360,6 +360,8 @@ class _SentenceExtractor:
         head = verb.head
         if head is verb:
             return []
+        if verb.dep_ == "advcl" and verb.tag_ in ("VBD", "VBZ", "VBP"):
+            return []  # a finite clause's subject is its own ("after a hurricane struck"), even when misparsed
         if verb.dep_ in ("xcomp", "conj", "advcl", "acomp") and head.pos_ in ("VERB", "AUX", "ADJ"):
             return self.subjects(head)
         if verb.dep_ == "pcomp" and verb.head.lower_ == "for":
