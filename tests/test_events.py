@@ -592,3 +592,24 @@ def test_code_finite_clause_without_its_subject_borrows_none(code_text) -> None:
     found = code_text("The Jamaican leader thanked Cuba for the rescue teams Havana sent after a hurricane struck "
                       "eastern Jamaica in October.")
     assert not any(e.cameo_code.startswith("19") for e in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("CONAKRY, June 8 - The opposition said it would call a general strike next week if the activists were "
+         "not released.", ("GINOPP", "GINGOV", "13")),
+        ("TEGUCIGALPA, June 8 - Fishing cooperatives said they would block the border crossing on Friday if the "
+         "men were not freed.", ("HNDAGR", "HNDGOV", "13")),
+    ],
+    ids=["strike-if", "blockade-if"],
+)
+def test_code_conditional_threat_to_protest_is_a_threat(code_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = {(e.source_code, e.target_code, e.cameo_code[:2]) for e in code_text(text)}
+    assert expected in found, found
+
+
+def test_code_remaining_committed_to_settlement_is_037(code_text) -> None:
+    text = ("YEREVAN, June 8 - Armenia accused Azerbaijan of shelling. Azerbaijan blamed Armenia. Armenian Prime "
+            "Minister Levon Harutyunyan said Yerevan remained committed to a peaceful settlement.")
+    assert ("ARMGOV", "AZE", "037") in {(e.source_code, e.target_country, e.cameo_code) for e in code_text(text)}

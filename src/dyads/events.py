@@ -100,6 +100,7 @@ RECEIVED_THINGS = {"weapon": "072", "arm": "072", "ammunition": "072", "assuranc
                    "money": "071", "vaccine": "073", "dose": "073", "medicine": "073", "food": "073"}
 REQUEST_NOUNS = {"request", "invitation", "behest", "urging", "instigation", "initiative"}  # "at the request of"
 ARMED_NON_STATE = {"REB", "CRM", "UAF", "INS"}
+COMMITTED_ADJECTIVES = {"committed", "dedicated", "pledged"}
 VICTIM_VERBS = {"kill", "wound", "injure", "maim", "hurt"}  # a toll participle names who was hit
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
                  "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
@@ -181,6 +182,8 @@ def _verb_patterns(verb: Token, knowledge: Knowledge) -> list[VerbPattern]:
             found = knowledge.verbs.get(text[: -len(suffix)] + add)
             if found:
                 return found
+    if text.endswith(("tted", "pped", "mmed", "gged")):  # "committed", "stopped": a doubled consonant
+        return knowledge.verbs.get(text[:-3], [])
     return []
 
 
@@ -796,12 +799,13 @@ class _SentenceExtractor:
             if located:
                 return [Mention(located[1].text, located[1].idx, located[1].idx + len(located[1].text),
                                 Actor(located[0] + "CVL", ""), "implicit")]
-        if code.startswith("14") and source.actor.sector != "GOV":
+        protest = code.startswith("14") or code == "133"  # (a threat to protest is aimed the same way)
+        if protest and source.actor.sector != "GOV":
             located = self._located_in(trigger)  # "activists staged a protest in Beijing": against China
             if located and located[0] != country:
                 return [Mention(located[1].text, located[1].idx, located[1].idx + len(located[1].text),
                                 Actor(located[0] + "GOV", ""), "implicit")]
-        if code.startswith("14") and source.actor.sector != "GOV" and country not in ("---", "IGO", "NGO", "IMG"):
+        if protest and source.actor.sector != "GOV" and country not in ("---", "IGO", "NGO", "IMG"):
             # protest aimed at no one named: against the protesters' own government
             return [Mention("", source.start, source.start, Actor(country + "GOV", source.actor.name), "implicit")]
         if code in ("010", "011"):  # a plain statement or "declined to comment" is aimed at no one
@@ -820,7 +824,9 @@ class _SentenceExtractor:
             return []
         matched: dict[int, VerbPattern] = {}
         for token in self.sent:
-            if token.pos_ not in ("VERB", "AUX") and not (token.pos_ == "NOUN" and token.dep_ == "ROOT"):
+            committed = token.pos_ == "ADJ" and token.dep_ == "acomp" and token.lower_ in COMMITTED_ADJECTIVES
+            if token.pos_ not in ("VERB", "AUX") and not (token.pos_ == "NOUN" and token.dep_ == "ROOT") \
+                    and not committed:  # ("remained committed to a peaceful settlement")
                 continue
             if token.ent_type_ == "DATE" or (token.text[:1].isupper() and token.i != self.sent.start
                                               and not token.text.isupper()):
