@@ -247,3 +247,9 @@ def test_resolve_ministers_of_two_countries_and_their_navies(resolve) -> None:
                        "their navies would share data.")
     assert set(codes_of(resolved, "ministers")) == {"CHLGOV", "PERGOV"}
     assert set(codes_of(resolved, "navies")) == {"CHLMIL", "PERMIL"}
+
+
+def test_resolve_national_capital_is_the_government_but_not_a_state_capital(resolve) -> None:
+    assert codes_of(resolve("The Uzbek leader flew to the Turkmen capital."), "capital") == ("TKMGOV",)
+    with pytest.raises(ValueError):
+        codes_of(resolve("The minister flew to the Borno state capital."), "capital")

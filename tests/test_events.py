@@ -613,3 +613,18 @@ def test_code_remaining_committed_to_settlement_is_037(code_text) -> None:
     text = ("YEREVAN, June 8 - Armenia accused Azerbaijan of shelling. Azerbaijan blamed Armenia. Armenian Prime "
             "Minister Levon Harutyunyan said Yerevan remained committed to a peaceful settlement.")
     assert ("ARMGOV", "AZE", "037") in {(e.source_code, e.target_country, e.cameo_code) for e in code_text(text)}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ASHGABAT, Oct 22 - The presidents of Turkmenistan and Uzbekistan agreed on Wednesday to share the "
+         "river's waters, during a visit by the Uzbek leader to the Turkmen capital.", ("UZBGOV", "TKMGOV", "042")),
+        ("RABAT, Oct 22 - Spanish Foreign Minister Elena Sastre Murillo, on her first trip to Morocco, also met "
+         "Prime Minister Driss Bennani.", ("ESPGOV", "MARGOV", "042")),
+    ],
+    ids=["visit-during-agreement-is-a-fact", "on-a-trip-to-is-a-visit"],
+)
+def test_code_nominal_visits(code_text, text: str, expected: tuple[str, str, str]) -> None:
+    found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(text)}
+    assert expected in found, found

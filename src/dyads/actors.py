@@ -364,6 +364,10 @@ class _StoryResolver:
             "PERSON", "ORG", "")
         agent = bool(tagged) and (self._is_agent_noun(head) or (
             tagged[0][1][0].kind == ORGANIZATION and fold_word(head.text) in ORG_BODIES))
+        if fold_word(head.text) == "capital" and tagged and tagged[0][1][0].kind in (NAME, ADJECTIVE) and not any(
+                t.lower_ in ("state", "provincial", "regional", "province", "district", "county") for t in tokens):
+            # "the Turkmen capital": the capital as metonym for the government
+            return [self._mention(head, tagged[0][1][0].code[:3] + "GOV", CAPITAL, span=tokens)]
         if not (covers_head or head_tag is not None or self._is_people(head) or agent or titled_name):
             return []
         if tagged and head_tag is None:

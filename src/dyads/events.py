@@ -101,6 +101,7 @@ RECEIVED_THINGS = {"weapon": "072", "arm": "072", "ammunition": "072", "assuranc
 REQUEST_NOUNS = {"request", "invitation", "behest", "urging", "instigation", "initiative"}  # "at the request of"
 ARMED_NON_STATE = {"REB", "CRM", "UAF", "INS"}
 COMMITTED_ADJECTIVES = {"committed", "dedicated", "pledged"}
+BACKGROUND_PREPS = {"during", "after", "since", "amid", "following", "before"}
 VICTIM_VERBS = {"kill", "wound", "injure", "maim", "hurt"}  # a toll participle names who was hit
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
                  "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
@@ -287,6 +288,8 @@ class _SentenceExtractor:
                     return None
                 if dep in ("xcomp", "acomp") and head_lemma in FORESEEN_HEADS:
                     return None
+                if dep == "pobj" and head.lower_ in BACKGROUND_PREPS:
+                    break  # "agreed ... during a visit by X": the visit is a fact, not what was agreed
                 if (dep in ("xcomp", "acl", "acomp", "prep", "pobj", "pcomp") and (
                         head_lemma in INTENT_HEADS or head_lemma in INTENT_NOUNS)) or (
                         dep == "dobj" and head_lemma in PLEDGE_HEADS) or dep == "ccomp" and head_lemma in THREAT_HEADS:
@@ -558,6 +561,10 @@ class _SentenceExtractor:
             code, modality, reciprocal = refused, "asserted", False  # a refusal is one side's
         if code == "042" and any(TROOPS.search(m.text) for m in sources):
             code = "074"  # troops arriving in another country: military protection, not a visit
+        if code == "042":  # a visit to a country is hosted by its government
+            targets = [Mention(t.text, t.start, t.end, Actor(t.actor.code + "GOV", t.actor.name), t.how)
+                       if t.actor.code == t.actor.country and len(t.actor.code) == 3
+                       and t.actor.code not in ("---", "IGO", "NGO", "IMG") else t for t in targets]
         root = code[:2]
         if (root == "19" or code == "183") and code != "195" and any(AERIAL.search(m.text) for m in sources):
             code = "195"  # fighting from the air
@@ -896,7 +903,8 @@ class _SentenceExtractor:
             noun_pattern = match_noun(token, self.k)
             if noun_pattern is None:
                 continue
-            if token.dep_ == "pobj" and token.head.lower_ in ("for", "of", "on", "about", "over", "to", "into"):
+            if token.dep_ == "pobj" and token.head.lower_ in ("for", "of", "on", "about", "over", "to", "into") \
+                    and not (noun_pattern.code == "042" and token.head.lower_ == "on"):  # "on a visit to X"
                 continue
             modality = self.modality(token)
             if modality is None:
@@ -1165,8 +1173,9 @@ class _SentenceExtractor:
             elif child.dep_ == "prep" and code:
                 for pobj in child.children:
                     noun = match_noun(pobj, self.k) if pobj.dep_ == "pobj" else None
-                    if noun is not None and noun.code[:2] == code[:2]:
-                        self.consumed.add(pobj.i)
+                    if noun is not None and noun.code[:2] == code[:2] and (noun.code not in ("042", "043")
+                                                                            or code in ("042", "043")):
+                        self.consumed.add(pobj.i)  # (a visit told beside talks is an event of its own)
 
 
 def find_triggers(doc: Doc, knowledge: Knowledge) -> list[str]:
