@@ -253,3 +253,23 @@ def test_resolve_national_capital_is_the_government_but_not_a_state_capital(reso
     assert codes_of(resolve("The Uzbek leader flew to the Turkmen capital."), "capital") == ("TKMGOV",)
     with pytest.raises(ValueError):
         codes_of(resolve("The minister flew to the Borno state capital."), "capital")
+
+
+def test_resolve_apposed_name_is_the_official_described(resolve) -> None:
+    resolved = resolve("ABU DHABI, May 2 - The Foreign Ministry protested against a visit by an Iranian deputy "
+                       "interior minister to Abu Musa. The deputy minister, Hossein Mirzaei-Rad, toured a school.")
+    assert codes_of(resolved, "minister", 1) == ("IRNGOV",)
+    assert codes_of(resolved, "Rad") == ("IRNGOV",)
+
+
+def test_main_countries_skip_organisations_before_taking_two() -> None:
+    import datetime as dt
+
+    from dyads.actors import resolve_actors
+    from dyads.lexicons import default_knowledge
+    from dyads.nlp import parse
+
+    text = ("The World Bank and the government of Laos signed a grant agreement. The bank said the World Bank "
+            "would help. Japan said it would give aid. Japanese Ambassador Takeshi Morimoto said Tokyo agreed.")
+    index = resolve_actors(parse(text), default_knowledge(), story_date=dt.date(2020, 3, 6))
+    assert set(index.main_countries) == {"LAO", "JPN"}

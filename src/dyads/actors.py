@@ -267,8 +267,8 @@ class _StoryResolver:
                         self.learn_acronym(token, actors[0])
         self.index.tags = {i: entry.code for i, (entry, _, _) in self.tags.items()}
         self.index.actors_named = len({c for c in self.code_counts if c[:3] != "---"})
-        self.index.main_countries = [c for c, n in self.country_counts.most_common(2)
-                                     if n >= 2 and c not in ("---", "IGO", "NGO", "IMG")]
+        self.index.main_countries = [c for c, n in self.country_counts.most_common()
+                                     if n >= 2 and c not in ("---", "IGO", "NGO", "IMG")][:2]
         for country in self.index.main_countries:
             codes = [c for c, _ in self.code_counts.most_common() if c.startswith(country)]
             code = next((c for c in codes if c[3:6] == "GOV"), codes[0])  # the state acts through its government
@@ -320,6 +320,11 @@ class _StoryResolver:
                        for t in c.subtree]  # "his counterpart in Nepal"
             tagged = [(t, self.tags[t.i]) for t in tokens + located if t.i in self.tags]
             return self.resolve_counterpart(head, tagged, sent_index)
+        apposed = self.index.by_token.get(head.head.i, []) if head.dep_ == "appos" else []
+        if len(apposed) == 1 and head.i not in self.tags and head.ent_type_ == "PERSON" \
+                and apposed[0].how in ("coreference", "title", "adjective", "name", "person"):
+            # "The deputy minister, Hossein Mirzaei-Rad,": the name is the one just described
+            return [self._mention(head, apposed[0].actor.code, "person", apposed[0].actor.name, span=tokens)]
         person = self.person_at(head)
         if person is not None:
             return [self._mention(head, person[0], "person", person[1], span=tokens)]
@@ -419,6 +424,18 @@ class _StoryResolver:
                         and t.dep_ == "pobj" and t.head.lower_ == "of"]
                 if near and near[0].kind != ORGANIZATION:
                     return [self._mention(head, near[0].code[:3] + sector, "title", span=tokens)]
+        if sector and not anonymous and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+            # "the deputy minister" after "an Iranian deputy interior minister": the one described before
+            described = {fold_word(t.text) for t in tokens if t.dep_ in ("amod", "compound") and t.i < head.i}
+            if described:
+                word = fold_word(head.text)
+                for seen in reversed(self.history):
+                    if seen.sentence < sent_index - 4 or seen.token >= head.i or len(seen.code) < 6:
+                        continue
+                    earlier = self.doc[seen.token]
+                    near = {fold_word(t.text) for t in earlier.subtree if t.i < earlier.i}
+                    if fold_word(earlier.text) == word and described <= near:
+                        return [self._mention(head, seen.code, "coreference", seen.name, span=tokens)]
         if sector == "MIL" and any(fold_word(t.text) in ("government", "state", "regime") for t in tokens):
             # "government forces": the forces of the government last named, not of the last foreign army
             for seen in reversed(self.history):
