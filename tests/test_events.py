@@ -628,3 +628,23 @@ def test_code_remaining_committed_to_settlement_is_037(code_text) -> None:
 def test_code_nominal_visits(code_text, text: str, expected: tuple[str, str, str]) -> None:
     found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(text)}
     assert expected in found, found
+
+
+def test_code_source_own_place_is_no_target(code_text) -> None:
+    found = {(e.source_code, e.target_code, e.cameo_code[:2]) for e in code_text(
+        "SEOUL, June 10 - North Korea fired about 30 artillery shells into its own waters on Monday night.")}
+    assert ("PRK", "", "19") in found or any(s == "PRK" and t.startswith("KOR") for s, t, _ in found), found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BAGHDAD, Dec 14 - Iraqi Foreign Ministry spokesman Ahmed Karim said the raids were a clear violation of "
+         "Iraqi sovereignty and demanded that Ankara halt its military operations.", ("IRQ", "TUR", "10")),
+        ("LIMA, May 3 - Hundreds of farmers marched on the Chinese-owned company's camp on Monday.",
+         ("PER", "CHN", "14")),
+    ],
+    ids=["demand-joined-to-reported-clause", "march-on-owners-camp"],
+)
+def test_code_speaker_and_owner_targets(code_text, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in triples(code_text(text))

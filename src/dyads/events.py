@@ -368,8 +368,16 @@ class _SentenceExtractor:
             return []
         if verb.dep_ == "advcl" and verb.tag_ in ("VBD", "VBZ", "VBP"):
             return []  # a finite clause's subject is its own ("after a hurricane struck"), even when misparsed
+        if verb.dep_ == "ccomp" and verb.tag_ == "VBD" and head.lemma_.lower() in STATEMENT_VERBS and any(
+                t.dep_ == "cc" for t in verb.doc[head.i:verb.i]):
+            return self.subjects(head)  # "said the raids were ... and demanded that": the speaker demanded
         if verb.dep_ in ("xcomp", "conj", "advcl", "acomp") and head.pos_ in ("VERB", "AUX", "ADJ"):
-            return self.subjects(head)
+            found = self.subjects(head)
+            if not found and verb.dep_ == "conj" and head.dep_ == "ccomp" \
+                    and head.head.lemma_.lower() in STATEMENT_VERBS:
+                # "said the strikes were a violation and demanded that ...": the speaker demanded
+                found = self.subjects(head.head)
+            return found
         if verb.dep_ == "pcomp" and verb.head.lower_ == "for":
             return self.beneficiary(verb.head)
         if verb.dep_ == "relcl" or (verb.dep_ == "acl" and verb.tag_ in ("VBG", "VBD", "VBZ", "VBP")):
@@ -444,7 +452,8 @@ class _SentenceExtractor:
             # the source's own forces moved or withdrawn are not the target ("massed troops", "withdrew troops")
             if root in OWN_FORCE_ROOTS:
                 mentions = [m for m in mentions if m.actor.country not in countries]
-            return [m for m in mentions if m not in sources]
+            own = {m.actor.code for m in sources}
+            return [m for m in mentions if m not in sources and m.actor.code not in own]
 
         objects = [c for c in verb.children
                    if c.dep_ in ("dobj", "dative") or (passive and c.dep_ in ("nsubjpass", "nsubj"))]
@@ -474,7 +483,9 @@ class _SentenceExtractor:
                         if pobj.dep_ == "pobj" and fold_word(pobj.text) not in REQUEST_NOUNS:
                             found.extend(self.actors(pobj) or self._noun_targets(pobj, ("with", "of") if violent
                                                                                else ("with",))
-                                         or (self._named_modifier(pobj) if match_noun(pobj, self.k) else []))
+                                         or (self._named_modifier(pobj) if match_noun(pobj, self.k) else [])
+                                         or ([m for c in pobj.children if c.dep_ == "poss" for m in self.actors(c)]
+                                             if event_type(code).quad_class >= 3 else []))  # "on the company's camp"
             if found and prep in NOUN_TARGET_PREPS:
                 # "held talks with X in Gaza and with Y": the same preposition on the object noun too
                 for noun in nominal:
@@ -501,7 +512,8 @@ class _SentenceExtractor:
             found = keep(found)
             if found:
                 return found
-        complements = [] if code.startswith(REPLY_CODES) else [c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+        complements = [] if code.startswith(REPLY_CODES) and root not in ("02", "10") else [
+            c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
         for obj in [o for o in objects if o.pos_ != "ADP"] + complements:  # "denied firing the rockets": no target
             if root in ("02", "10") and obj.dep_ in ("xcomp", "ccomp"):
                 found.extend(m for c in obj.children if c.dep_ in ("nsubj", "nsubjpass") for m in self.actors(c))
