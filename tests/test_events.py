@@ -648,3 +648,22 @@ def test_code_source_own_place_is_no_target(code_text) -> None:
 )
 def test_code_speaker_and_owner_targets(code_text, text: str, expected: tuple[str, str, str]) -> None:
     assert expected in triples(code_text(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("DAR ES SALAAM, May 3 - Police banned an opposition rally. In a joint statement, the United States "
+         "criticised the shrinking political space in the country.", ("USA", "TZA", "11")),
+        ("LUSAKA, May 3 - Zambian lawyers criticised the use of sedition laws against opposition leaders.",
+         ("ZMB", "ZMB", "11")),
+    ],
+    ids=["foreign-critic", "domestic-critic"],
+)
+def test_code_criticism_of_a_state_of_affairs_is_aimed_at_the_government(code_text, text: str,
+                                                                        expected: tuple[str, str, str]) -> None:
+    assert expected in triples(code_text(text))
+
+
+def test_code_criticism_without_dateline_or_target_is_not_coded(code_text) -> None:
+    assert not any(e.cameo_code.startswith("11") for e in code_text("The United States criticised the policy."))

@@ -800,6 +800,13 @@ class _SentenceExtractor:
             found = self.reply_target(trigger, source)
             if found:
                 return found
+            if code.startswith("11"):  # criticism of a state of affairs ("criticised shrinking political space")
+                home = self.index.dateline_country  # the country the story is filed from and about
+                if len(self.index.main_countries) == 1:
+                    home = home and self.index.main_countries[0]
+                if home and home not in ("---", "IGO", "NGO", "IMG") and (
+                        source.actor.sector != "GOV" or home != country):
+                    return [Mention("", trigger.idx, trigger.idx, Actor(home + "GOV", ""), "implicit")]
             if not code.startswith(("02", "0256", "1056")):
                 return []
         if event_type(code).quad_class == 4 and not code.startswith(("14", "15")):
