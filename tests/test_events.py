@@ -667,3 +667,17 @@ def test_code_criticism_of_a_state_of_affairs_is_aimed_at_the_government(code_te
 
 def test_code_criticism_without_dateline_or_target_is_not_coded(code_text) -> None:
     assert not any(e.cameo_code.startswith("11") for e in code_text("The United States criticised the policy."))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("QUITO, Aug 25 - Ecuador's president on Wednesday vetoed a bill passed by the National Assembly.",
+         ("ECU", "ECU", "12")),
+        ("DAR ES SALAAM, July 20 - Police arrested 23 opposition activists on Tuesday as they tried to hold a rally "
+         "in defiance of a ban on political gatherings.", ("TZA", "TZA", "14")),
+    ],
+    ids=["veto-of-a-bill-passed-by", "tried-to-hold-a-rally"],
+)
+def test_code_vetoes_and_attempts(code_text, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in triples(code_text(text))

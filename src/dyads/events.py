@@ -40,10 +40,10 @@ INTENT_HEADS = {"pledge", "promise", "vow", "offer", "agree", "plan", "intend", 
 FORESEEN_HEADS = {"due", "expect", "schedule", "set", "likely", "unlikely", "possible", "slate", "supposed"}
 INTENT_NOUNS = {"commitment", "pledge", "promise", "offer", "readiness", "plan", "intention", "willingness",
                 "decision", "agreement", "determination", "proposal", "vow", "aspiration"}
-ASPECTUAL_HEADS = {"begin", "start", "continue", "resume", "keep", "finish", "manage", "stop"}
+ASPECTUAL_HEADS = {"begin", "start", "continue", "resume", "keep", "finish", "manage", "stop", "try", "attempt"}
 CLAIM_HEADS = {"accuse", "deny", "allege", "claim", "reject", "dismiss", "blame", "charge", "suspect", "fear",
                "doubt", "rumor", "rumour", "urge", "ask", "call", "demand", "invite", "hope",
-               "wish", "consider", "discuss", "refuse", "decline", "need", "try", "attempt",
+               "wish", "consider", "discuss", "refuse", "decline", "need",
                "condemn", "criticize", "criticise", "protest", "request", "encourage", "press",
                "oppose", "fail", "avoid", "question", "deplore"}
 SPECULATIVE_MODALS = {"could", "might", "may", "should", "must", "can", "ought"}
@@ -521,6 +521,9 @@ class _SentenceExtractor:
                 for child in obj.children:
                     if child.dep_ == "poss" and child.pos_ != "PRON":
                         found.extend(self.actors(child))
+                    if child.dep_ == "acl":  # "vetoed a bill passed by the assembly"
+                        found.extend(m for a in child.children if a.dep_ == "agent"
+                                     for p in a.children if p.dep_ == "pobj" for m in self.actors(p))
             if not found:
                 found.extend(self._noun_targets(obj, noun_preps, owners=root in ("01", "05")))
             if not found and not (root in ("02", "10") and obj.dep_ in ("xcomp", "ccomp")):
