@@ -273,3 +273,10 @@ def test_main_countries_skip_organisations_before_taking_two() -> None:
             "would help. Japan said it would give aid. Japanese Ambassador Takeshi Morimoto said Tokyo agreed.")
     index = resolve_actors(parse(text), default_knowledge(), story_date=dt.date(2020, 3, 6))
     assert set(index.main_countries) == {"LAO", "JPN"}
+
+
+def test_resolve_state_fund_and_the_fund_after_it(resolve) -> None:
+    resolved = resolve("AMMAN, June 22 - The Kuwait Fund for Arab Economic Development will lend Jordan 35 million "
+                       "dinars. The fund said it was ready to finance energy projects.")
+    assert codes_of(resolved, "Fund") == ("KWTGOV",)
+    assert codes_of(resolved, "fund") == ("KWTGOV",)

@@ -681,3 +681,9 @@ def test_code_criticism_without_dateline_or_target_is_not_coded(code_text) -> No
 )
 def test_code_vetoes_and_attempts(code_text, text: str, expected: tuple[str, str, str]) -> None:
     assert expected in triples(code_text(text))
+
+
+def test_code_state_fund_lending_is_an_aid_pledge(code_text) -> None:
+    found = triples(code_text("AMMAN, June 22 - The Kuwait Fund for Arab Economic Development will lend Jordan 35 "
+                              "million dinars to build a desalination plant."))
+    assert ("KWT", "JOR", "03") in found

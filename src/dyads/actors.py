@@ -427,6 +427,13 @@ class _StoryResolver:
         if sector and not anonymous and any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
             # "the deputy minister" after "an Iranian deputy interior minister": the one described before
             described = {fold_word(t.text) for t in tokens if t.dep_ in ("amod", "compound") and t.i < head.i}
+            if not described:  # "the fund" after "the Kuwait Fund for ...": the body named with that word
+                word = fold_word(head.text)
+                for seen in reversed(self.history):
+                    earlier = self.doc[seen.token]
+                    if seen.token < head.i and seen.sentence >= sent_index - 5 and earlier.pos_ == "PROPN" \
+                            and fold_word(earlier.text) == word and len(seen.code) > 3:
+                        return [self._mention(head, seen.code, "coreference", seen.name, span=tokens)]
             if described:
                 word = fold_word(head.text)
                 for seen in reversed(self.history):
