@@ -229,6 +229,7 @@ class _SentenceExtractor:
         self.earlier = earlier
         self.sightings = sightings  # acts seen with a source but no target: what replies may refer to
         self.sent = sent
+        self.tokens = list(sent)  # walked several times: built once
         self.sent_index = sent_index
         self.index = index
         self.k = knowledge
@@ -852,7 +853,7 @@ class _SentenceExtractor:
         if self.sent.text.rstrip().endswith("?"):
             return []
         matched: dict[int, VerbPattern] = {}
-        for token in self.sent:
+        for token in self.tokens:
             committed = token.pos_ == "ADJ" and token.dep_ == "acomp" and token.lower_ in COMMITTED_ADJECTIVES
             if token.pos_ not in ("VERB", "AUX") and not (token.pos_ == "NOUN" and token.dep_ == "ROOT") \
                     and not committed:  # ("remained committed to a peaceful settlement")
@@ -868,7 +869,7 @@ class _SentenceExtractor:
             pattern = match_verb(token, self.k, self.index.actors_at)
             if pattern is not None:
                 matched[token.i] = pattern
-        for token in self.sent:
+        for token in self.tokens:
             pattern = matched.get(token.i)
             if pattern is None:
                 continue
@@ -904,20 +905,20 @@ class _SentenceExtractor:
                               if m not in targets and m.actor.country not in {t.actor.country for t in targets}]
                 if companions:
                     self.emit(token, companions, targets, "042", False, modality)
-        for token in self.sent:
+        for token in self.tokens:
             if token.lemma_.lower() in COMMITMENT_HEADS and token.i not in matched:
                 self._commitment(token, matched)
             if token.lemma_.lower() in RECEIVING_VERBS and token.pos_ == "VERB":
                 self._received(token)
-        for token in self.sent:
+        for token in self.tokens:
             if token.lower_ == "visiting" and token.dep_ in ("amod", "compound") and self.index.dateline_country:
                 self._visiting(token)
-        for token in self.sent:
+        for token in self.tokens:
             if token.pos_ == "VERB" and token.lemma_.lower() in STATEMENT_VERBS | {"remind", "warn"}:
                 self._obligation(token)
                 self._claimed_act(token)
                 self._blame(token)
-        for token in self.sent:
+        for token in self.tokens:
             if token.pos_ not in ("NOUN", "PROPN") or token.i in self.consumed:
                 continue
             if token.ent_type_ == "DATE" or (token.pos_ == "PROPN" and token.i != self.sent.start):
