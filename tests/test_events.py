@@ -687,3 +687,14 @@ def test_code_state_fund_lending_is_an_aid_pledge(code_text) -> None:
     found = triples(code_text("AMMAN, June 22 - The Kuwait Fund for Arab Economic Development will lend Jordan 35 "
                               "million dinars to build a desalination plant."))
     assert ("KWT", "JOR", "03") in found
+
+
+def test_code_flagged_trawlers_are_that_countrys_business(code_text) -> None:
+    found = {(e.source_code, e.target_code, e.cameo_code[:2]) for e in code_text(
+        "LIMA, July 14 - The Peruvian navy seized two Chinese-flagged trawlers fishing without a licence.")}
+    assert ("PERMIL", "CHNBUS", "17") in found
+
+
+def test_code_own_patrols_are_no_party_to_a_promise(code_text) -> None:
+    found = code_text("RABAT, May 2 - Morocco agreed to set up joint police patrols with Spain.")
+    assert not any(e.target_code == "MARCOP" for e in found)

@@ -453,6 +453,9 @@ class _SentenceExtractor:
             # the source's own forces moved or withdrawn are not the target ("massed troops", "withdrew troops")
             if root in OWN_FORCE_ROOTS:
                 mentions = [m for m in mentions if m.actor.country not in countries]
+            elif root in ("03", "06"):  # "agreed to set up joint police patrols": its own forces are no party
+                mentions = [m for m in mentions if m.actor.country not in countries
+                            or m.actor.sector not in ("MIL", "COP", "SPY")]
             own = {m.actor.code for m in sources}
             return [m for m in mentions if m not in sources and m.actor.code not in own]
 
