@@ -698,3 +698,15 @@ def test_code_flagged_trawlers_are_that_countrys_business(code_text) -> None:
 def test_code_own_patrols_are_no_party_to_a_promise(code_text) -> None:
     found = code_text("RABAT, May 2 - Morocco agreed to set up joint police patrols with Spain.")
     assert not any(e.target_code == "MARCOP" for e in found)
+
+
+def test_code_coast_guard_blocking_government_boats_is_191(code_text) -> None:
+    found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(
+        "MANILA, Aug 13 - The Philippines protested after Chinese coast guard vessels blocked two government boats "
+        "near the reef.")}
+    assert ("CHNMIL", "PHLGOV", "191") in found
+
+
+def test_code_acting_with_restraint_is_no_event(code_text) -> None:
+    found = code_text("BEIJING, Aug 13 - The spokeswoman said the Chinese coast guard had acted with restraint.")
+    assert not any(e.cameo_code.startswith("08") for e in found)
