@@ -710,3 +710,18 @@ def test_code_coast_guard_blocking_government_boats_is_191(code_text) -> None:
 def test_code_acting_with_restraint_is_no_event(code_text) -> None:
     found = code_text("BEIJING, Aug 13 - The spokeswoman said the Chinese coast guard had acted with restraint.")
     assert not any(e.cameo_code.startswith("08") for e in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("BUJUMBURA, June 10 - Burundi's parliament approved the deployment of troops to Somalia in March.",
+         ("BDI", "SOM", "03")),
+        ("LUSAKA, June 10 - Kabwe was questioned by police in March over a similar speech.", ("ZMB", "ZMB", "09")),
+        ("SEOUL, June 10 - North Korea broke off the talks with South Korea in April.", ("PRK", "KOR", "16")),
+        ("ACCRA, May 12 - Germany will give Ghana 85 million euros for solar power.", ("DEU", "GHA", "03")),
+    ],
+    ids=["approved-deployment", "questioned-by-police", "broke-off-talks", "will-give-euros"],
+)
+def test_code_background_and_money_acts(code_text, text: str, expected: tuple[str, str, str]) -> None:
+    assert expected in triples(code_text(text))
