@@ -725,3 +725,15 @@ def test_code_acting_with_restraint_is_no_event(code_text) -> None:
 )
 def test_code_background_and_money_acts(code_text, text: str, expected: tuple[str, str, str]) -> None:
     assert expected in triples(code_text(text))
+
+
+def test_code_vow_joined_to_a_denied_clause_is_the_speakers(code_text) -> None:
+    found = triples(code_text("BAGHDAD, Dec 14 - Turkish warplanes hit hideouts of the PKK on Thursday. A PKK "
+                              "spokesman denied that any of its fighters had been killed and vowed to retaliate "
+                              "against Turkey."))
+    assert ("TUR", "TUR", "19") in found and ("TUR", "TUR", "13") in found
+
+
+def test_code_denied_act_joined_to_denial_is_not_coded(code_text) -> None:
+    found = code_text("A PKK spokesman denied that its fighters had attacked the base and killed two soldiers.")
+    assert not any(e.cameo_code.startswith(("18", "19")) for e in found)

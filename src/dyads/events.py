@@ -277,7 +277,10 @@ class _SentenceExtractor:
             head = token.head
             if head is token:
                 break
-            if dep == "conj" and token.tag_ in ("VBD", "VBZ") and head.tag_ == "VB" and head.dep_ == "xcomp":
+            if dep == "conj" and token.tag_ in ("VBD", "VBZ") and (head.tag_ == "VB" and head.dep_ == "xcomp" or (
+                    head.dep_ == "ccomp" and (head.lemma_ == "be" or any(c.dep_ == "auxpass" for c in head.children))
+                    and not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass") for c in token.children))):
+                # (an active verb joined to a passive or copular reported clause: the speaker's own act)
                 token = head  # "urged X to exercise restraint and offered to ...": a finite verb joins the main clause
                 head = token.head
             head_lemma = head.lemma_.lower()
@@ -375,7 +378,7 @@ class _SentenceExtractor:
         if verb.dep_ in ("xcomp", "conj", "advcl", "acomp") and head.pos_ in ("VERB", "AUX", "ADJ"):
             found = self.subjects(head)
             if not found and verb.dep_ == "conj" and head.dep_ == "ccomp" \
-                    and head.head.lemma_.lower() in STATEMENT_VERBS:
+                    and head.head.lemma_.lower() in STATEMENT_VERBS | CLAIM_HEADS:
                 # "said the strikes were a violation and demanded that ...": the speaker demanded
                 found = self.subjects(head.head)
             return found
@@ -497,7 +500,8 @@ class _SentenceExtractor:
             found = keep(found)
             if found:
                 return found
-        noun_preps = NOUN_TARGET_PREPS + (CONFLICT_NOUN_PREPS if event_type(code).quad_class >= 3 else ())
+        noun_preps = NOUN_TARGET_PREPS + (CONFLICT_NOUN_PREPS if event_type(code).quad_class >= 3 else ()) + (
+            ("of",) if violent else ())  # "hit hideouts of the PKK"
         if root in ("02", "10"):
             noun_preps += ("from", "of")
         elif root in ("08", "16", "17"):
