@@ -162,7 +162,7 @@ class _StoryResolver:
         while i < n:
             matched = 0
             first = words[i][:1]
-            if first.isalpha() or first in "'\"":
+            if (first.isalpha() or first in "'\"") and words[i].lower() in k.first_words:
                 for length in range(min(k.max_name_tokens, n - i), 0, -1):
                     entry = k.lookup_name(words[i:i + length])
                     if entry is None:

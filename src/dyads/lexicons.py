@@ -29,6 +29,7 @@ NAME, ADJECTIVE, CAPITAL, GOVERNMENT, CITY, ORGANIZATION, DICTIONARY = (
     "name", "adjective", "capital", "government", "city", "organization", "dictionary")
 
 
+@lru_cache(maxsize=1 << 16)
 def fold_word(word: str) -> str:
     """A crude singular, lower-case form used on both sides of sector matching
     ("Ministers" -> "minister", "parties" -> "party"), robust to the lemmatizer's context effects."""
@@ -100,6 +101,7 @@ class Knowledge:
     gazetteer: dict[tuple[str, ...], GazetteerEntry] = field(default_factory=dict)
     gazetteer_folded: dict[tuple[str, ...], GazetteerEntry] = field(default_factory=dict)  # lower-cased keys
     max_name_tokens: int = 1
+    first_words: set[str] = field(default_factory=set)  # lower-cased first words of names: a quick "no"
     sectors: dict[tuple[str, ...], str] = field(default_factory=dict)
     max_sector_tokens: int = 1
     verbs: dict[str, list[VerbPattern]] = field(default_factory=lambda: defaultdict(list))
@@ -122,6 +124,7 @@ class Knowledge:
             elif entry.periods and known.code == "---":
                 table[name] = GazetteerEntry(known.code, known.kind, known.name, known.periods + entry.periods)
         self.max_name_tokens = max(self.max_name_tokens, len(key))
+        self.first_words.add(key[0].lower())
 
     def add_sector(self, phrase: Sequence[str], sector: str) -> None:
         key = tuple(fold_word(w) for w in phrase)
