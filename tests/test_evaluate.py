@@ -156,7 +156,7 @@ def test_load_gold_names_file_and_line_of_broken_record(tmp_path: Path) -> None:
 # ---- floors on the gold suites (scored by the code users run) ---------------------------------------
 
 # floors slightly below the figures measured when written (current ones: BENCHMARKS.md)
-GOLD_FLOORS = {"stories_synthetic.jsonl": 0.79, "petr2_gsr_validation.jsonl": 0.50}
+GOLD_FLOORS = {"stories_synthetic.jsonl": 0.83, "petr2_gsr_validation.jsonl": 0.53}
 
 
 def _score(shared_dir: Path, coder, name: str) -> dict:
@@ -184,7 +184,7 @@ def test_gold_plover_source_and_type_f1_above_floor(shared_dir: Path, coder) -> 
 
 def test_gold_pentaclass_accuracy_above_floor(shared_dir: Path, coder) -> None:
     score = _score(shared_dir, coder, "conflibert_cameo_pentaclass.jsonl")
-    assert score["pentaclass"]["accuracy"] >= 0.74
+    assert score["pentaclass"]["accuracy"] >= 0.75
 
 
 def test_gold_stories_actor_accuracy_above_floor(shared_dir: Path, coder) -> None:
