@@ -737,3 +737,22 @@ def test_code_vow_joined_to_a_denied_clause_is_the_speakers(code_text) -> None:
 def test_code_denied_act_joined_to_denial_is_not_coded(code_text) -> None:
     found = code_text("A PKK spokesman denied that its fighters had attacked the base and killed two soldiers.")
     assert not any(e.cameo_code.startswith(("18", "19")) for e in found)
+
+
+def test_code_summoning_to_demand_explanation_is_also_a_demand(code_text) -> None:
+    found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(
+        "DJIBOUTI, Oct 16 - Djibouti's Foreign Ministry summoned the Eritrean ambassador to demand an explanation.")}
+    assert {("DJIGOV", "ERIGOV", "114"), ("DJIGOV", "ERIGOV", "101")} <= found
+
+
+def test_code_summoning_to_protest_is_only_the_summons(code_text) -> None:
+    found = {e.cameo_code for e in code_text(
+        "DJIBOUTI, Oct 16 - Djibouti's Foreign Ministry summoned the Eritrean ambassador to protest.")}
+    assert found == {"114"}
+
+
+def test_code_medical_team_arriving_is_aid_not_a_visit(code_text) -> None:
+    found = {e.cameo_code for e in code_text(
+        "PORT MORESBY, May 3 - A team of World Health Organization experts arrived in Papua New Guinea on Tuesday "
+        "to help contain the outbreak.")}
+    assert "073" in found and not found & {"042", "043"}

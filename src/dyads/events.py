@@ -102,6 +102,8 @@ REQUEST_NOUNS = {"request", "invitation", "behest", "urging", "instigation", "in
 ARMED_NON_STATE = {"REB", "CRM", "UAF", "INS"}
 COMMITTED_ADJECTIVES = {"committed", "dedicated", "pledged"}
 BACKGROUND_PREPS = {"during", "after", "since", "amid", "following", "before"}
+HELPERS = re.compile(r"\b(medical|rescue|relief|aid|health|expert|experts|doctors|rescuers|aid workers)\b.*\b(team|teams|"
+                     r"workers|experts|doctors|staff|mission)\b|\b(rescuers|doctors|aid workers)\b", re.IGNORECASE)
 VICTIM_VERBS = {"kill", "wound", "injure", "maim", "hurt"}  # a toll participle names who was hit
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
                  "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
@@ -253,6 +255,8 @@ class _SentenceExtractor:
                 and not self._negated(trigger.head):
             return "refusal"
         if trigger.dep_ == "advcl" and any(c.dep_ == "aux" and c.lower_ == "to" for c in trigger.children):
+            if trigger.head.lemma_.lower() == "summon" and trigger.lemma_.lower() in ("demand", "ask", "seek"):
+                return "asserted"  # "summoned the ambassador to demand an explanation": the demand was made
             return None  # a purpose ("summoned the envoy to protest"): the main clause is the event
         if trigger.dep_ == "ccomp" and trigger.head.lemma_.lower() in INTENT_HEADS - {"threaten"} \
                 and not self._negated(trigger.head) and self.modality(trigger.head) is not None:
@@ -584,6 +588,8 @@ class _SentenceExtractor:
             code, modality, reciprocal = refused, "asserted", False  # a refusal is one side's
         if code == "042" and any(TROOPS.search(m.text) for m in sources):
             code = "074"  # troops arriving in another country: military protection, not a visit
+        elif code == "042" and any(HELPERS.search(m.text) for m in sources):
+            code = "073"  # a medical or rescue team arriving: humanitarian aid, not a visit
         if code == "042":  # a visit to a country is hosted by its government
             targets = [Mention(t.text, t.start, t.end, Actor(t.actor.code + "GOV", t.actor.name), t.how)
                        if t.actor.code == t.actor.country and len(t.actor.code) == 3
@@ -904,6 +910,8 @@ class _SentenceExtractor:
             if pattern.code.startswith(("02", "10")) or token.lemma_.lower() == "invite":
                 pattern = self._appeal_for(token, pattern)
             targets = self.targets(token, pattern.code, sources)
+            if not targets and token.dep_ == "advcl" and token.head.lemma_.lower() == "summon":
+                targets = [m for c in token.head.children if c.dep_ == "dobj" for m in self.actors(c)]
             self._consume_objects(token, pattern.code)
             self.emit(token, sources, targets, pattern.code, pattern.reciprocal, modality)
             if pattern.code == "042" and targets:  # "travelled to Tunis with the EU commissioner": both visit
