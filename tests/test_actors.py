@@ -280,3 +280,9 @@ def test_resolve_state_fund_and_the_fund_after_it(resolve) -> None:
                        "dinars. The fund said it was ready to finance energy projects.")
     assert codes_of(resolved, "Fund") == ("KWTGOV",)
     assert codes_of(resolved, "fund") == ("KWTGOV",)
+
+
+def test_resolve_hyphenated_patron_and_no_organisation_as_a_country(resolve) -> None:
+    resolved = resolve("Hundreds of UN troops withdrew on Monday, two weeks after Al-Qaeda-linked rebels kidnapped "
+                       "dozens of peacekeepers.")
+    assert codes_of(resolved, "rebels") == ("---REB",)

@@ -454,11 +454,10 @@ class _StoryResolver:
                 return [self._mention(head, code, "title", span=tokens)]
         return []
 
-    @staticmethod
-    def _sponsor(token: Token) -> bool:
+    def _sponsor(self, token: Token) -> bool:
         """A name in "Al Qaeda-linked", "Iranian-backed": a patron of the group, not the group itself."""
         doc = token.doc
-        after = token.i + 1
+        after = self.tags[token.i][2] if token.i in self.tags else token.i + 1  # the end of the name
         while after < len(doc) and doc[after].pos_ == "PROPN" and doc[after].text[:1].isupper():
             after += 1  # to the end of a multi-word name ("Al Qaeda")
         return after + 1 < len(doc) and doc[after].text == "-" and doc[after + 1].lower_ in SPONSOR_WORDS
@@ -769,7 +768,8 @@ class _StoryResolver:
             return "---" + sector
         country = self.index.dateline_country
         if not country and self.country_counts:
-            country = self.country_counts.most_common(1)[0][0]
+            country = next((c for c, _ in self.country_counts.most_common() if c not in ("---", "IGO", "NGO", "IMG")),
+                           "")
         if not country or len(country) != 3:
             return "---" + sector
         return country + sector
