@@ -756,3 +756,11 @@ def test_code_medical_team_arriving_is_aid_not_a_visit(code_text) -> None:
         "PORT MORESBY, May 3 - A team of World Health Organization experts arrived in Papua New Guinea on Tuesday "
         "to help contain the outbreak.")}
     assert "073" in found and not found & {"042", "043"}
+
+
+def test_code_warning_is_aimed_at_the_other_party_not_where_it_would_go(code_text) -> None:
+    text = ("BRASILIA, June 2 - Brazilian President Carla Menezes telephoned Argentine President Tomas Ibarra on "
+            "Saturday. Menezes warned that Brazil could bring the case to the World Trade Organization.")
+    found = {(e.source_code, e.target_code, e.cameo_code[:2]) for e in code_text(text)}
+    assert ("BRAGOV", "ARGGOV", "13") in found
+    assert not any(t.startswith("IGO") for _, t, _ in found)

@@ -524,8 +524,8 @@ class _SentenceExtractor:
             found = keep(found)
             if found:
                 return found
-        complements = [] if code.startswith(REPLY_CODES) and root not in ("02", "10") else [
-            c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]
+        complements = [] if (code.startswith(REPLY_CODES) and root not in ("02", "10")) or root == "13" else [
+            c for c in verb.children if c.dep_ in ("xcomp", "ccomp")]  # (a warning is not aimed where it says)
         for obj in [o for o in objects if o.pos_ != "ADP"] + complements:  # "denied firing the rockets": no target
             if root in ("02", "10") and obj.dep_ in ("xcomp", "ccomp"):
                 found.extend(m for c in obj.children if c.dep_ in ("nsubj", "nsubjpass") for m in self.actors(c))
