@@ -760,7 +760,8 @@ def test_code_medical_team_arriving_is_aid_not_a_visit(code_text) -> None:
 
 def test_code_warning_is_aimed_at_the_other_party_not_where_it_would_go(code_text) -> None:
     text = ("BRASILIA, June 2 - Brazilian President Carla Menezes telephoned Argentine President Tomas Ibarra on "
-            "Saturday. Menezes warned that Brazil could bring the case to the World Trade Organization.")
+            "Saturday. Menezes warned that Brazil could bring the case to the World Trade Organization. Ibarra "
+            "said Argentina would keep its rules.")
     found = {(e.source_code, e.target_code, e.cameo_code[:2]) for e in code_text(text)}
     assert ("BRAGOV", "ARGGOV", "13") in found
     assert not any(t.startswith("IGO") for _, t, _ in found)
