@@ -201,14 +201,14 @@ def test_resolve_actors_seed_story_mentions(resolve, shared_dir, head: str, occu
 
 def test_resolve_actors_seed_story_has_only_the_two_parties(resolve, shared_dir) -> None:
     countries = {code[:3] for _, codes in resolve(_seed_text(shared_dir)) for code in codes}
-    assert countries == {"KHM", "JPN"}  # the UN, ASEAN and the Indo-Pacific are topics, not actors
+    assert countries == {"KHM", "JPN"}  # bodies and regions the story only mentions are topics, not actors
 
 
 @pytest.mark.parametrize(
     ("text", "word", "code"),
     [
         ("BAMAKO, Oct 10 - Unidentified gunmen attacked a police post in northern Mali on Tuesday.", "gunmen", "---REB"),
-        ("Gunmen believed to belong to a Mexican drug cartel ambushed a police convoy.", "Gunmen", "MEXCRM"),
+        ("Gunmen thought to be members of a Mexican cartel ambushed a patrol car.", "Gunmen", "MEXCRM"),
         ("Rebels of the National Liberation Army attacked a village in Colombia. Five attackers were killed.",
          "attackers", "COLREB"),
         ("The UN mission in Mali said its camp was attacked. The peacekeepers returned fire.", "peacekeepers", "IGOUNO"),
@@ -233,7 +233,7 @@ def test_resolve_pronoun_after_office_holder_named_alone(resolve) -> None:
 @pytest.mark.parametrize(
     ("text", "word", "code"),
     [
-        ("A court in Guyana issued arrest warrants for two Brazilian men.", "men", "BRACVL"),
+        ("A court in Chile issued arrest warrants for two Argentine men.", "men", "ARGCVL"),
         ("The Thai army commander said his men had returned fire.", "men", "THAMIL"),
     ],
     ids=["men-are-civilians", "his-men-are-the-commanders-troops"],
@@ -243,23 +243,23 @@ def test_resolve_men(resolve, text: str, word: str, code: str) -> None:
 
 
 def test_resolve_ministers_of_two_countries_and_their_navies(resolve) -> None:
-    resolved = resolve("The foreign ministers of Chile and Peru met on Thursday. The two ministers agreed that "
-                       "their navies would share data.")
-    assert set(codes_of(resolved, "ministers")) == {"CHLGOV", "PERGOV"}
-    assert set(codes_of(resolved, "navies")) == {"CHLMIL", "PERMIL"}
+    resolved = resolve("The defence ministers of Ecuador and Colombia met in Lima. The two ministers agreed that "
+                       "their navies would exchange radar data.")
+    assert set(codes_of(resolved, "ministers")) == {"ECUGOV", "COLGOV"}
+    assert set(codes_of(resolved, "navies")) == {"ECUMIL", "COLMIL"}
 
 
 def test_resolve_national_capital_is_the_government_but_not_a_state_capital(resolve) -> None:
-    assert codes_of(resolve("The Uzbek leader flew to the Turkmen capital."), "capital") == ("TKMGOV",)
+    assert codes_of(resolve("The Kyrgyz leader flew to the Kazakh capital."), "capital") == ("KAZGOV",)
     with pytest.raises(ValueError):
         codes_of(resolve("The minister flew to the Borno state capital."), "capital")
 
 
 def test_resolve_apposed_name_is_the_official_described(resolve) -> None:
-    resolved = resolve("ABU DHABI, May 2 - The Foreign Ministry protested against a visit by an Iranian deputy "
-                       "interior minister to Abu Musa. The deputy minister, Hossein Mirzaei-Rad, toured a school.")
-    assert codes_of(resolved, "minister", 1) == ("IRNGOV",)
-    assert codes_of(resolved, "Rad") == ("IRNGOV",)
+    resolved = resolve("DOHA, May 2 - Qatar complained about a trip by a Saudi deputy foreign minister to the "
+                       "border area. The deputy minister, Khalid Al-Otaibi, toured a clinic there.")
+    assert codes_of(resolved, "minister", 1) == ("SAUGOV",)
+    assert codes_of(resolved, "Otaibi") == ("SAUGOV",)
 
 
 def test_main_countries_skip_organisations_before_taking_two() -> None:
@@ -269,20 +269,21 @@ def test_main_countries_skip_organisations_before_taking_two() -> None:
     from dyads.lexicons import default_knowledge
     from dyads.nlp import parse
 
-    text = ("The World Bank and the government of Laos signed a grant agreement. The bank said the World Bank "
-            "would help. Japan said it would give aid. Japanese Ambassador Takeshi Morimoto said Tokyo agreed.")
+    text = ("The Asian Development Bank and the government of Cambodia signed a loan deal. The bank said the "
+            "Asian Development Bank would help. South Korea said it would give aid. South Korean Ambassador "
+            "Kim Jung-ho said Seoul agreed.")
     index = resolve_actors(parse(text), default_knowledge(), story_date=dt.date(2020, 3, 6))
-    assert set(index.main_countries) == {"LAO", "JPN"}
+    assert set(index.main_countries) == {"KHM", "KOR"}
 
 
 def test_resolve_state_fund_and_the_fund_after_it(resolve) -> None:
-    resolved = resolve("AMMAN, June 22 - The Kuwait Fund for Arab Economic Development will lend Jordan 35 million "
-                       "dinars. The fund said it was ready to finance energy projects.")
+    resolved = resolve("CAIRO, June 22 - The Kuwait Fund for Development will lend Egypt 20 million dinars. "
+                       "The fund said it was ready to finance power projects as well.")
     assert codes_of(resolved, "Fund") == ("KWTGOV",)
     assert codes_of(resolved, "fund") == ("KWTGOV",)
 
 
 def test_resolve_hyphenated_patron_and_no_organisation_as_a_country(resolve) -> None:
-    resolved = resolve("Hundreds of UN troops withdrew on Monday, two weeks after Al-Qaeda-linked rebels kidnapped "
-                       "dozens of peacekeepers.")
+    resolved = resolve("UN troops left the area on Friday, a month after Al-Qaeda-linked rebels abducted several "
+                       "peacekeepers near the border.")
     assert codes_of(resolved, "rebels") == ("---REB",)

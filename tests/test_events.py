@@ -270,7 +270,8 @@ def test_code_claim_of_own_attack_is_015(code_text) -> None:
         ("BEIRUT, March 9 - Hezbollah fighters fired a missile at an Israeli army patrol on Monday. "
          "Hezbollah said the ambush was revenge for the killing of its commander.", ("LBNREB", "ISRMIL", "015")),
         ("BEIRUT, March 9 - Hezbollah fighters fired a missile at an Israeli army patrol on Monday. "
-         "Hezbollah said in a statement that its fighters had targeted the patrol.", ("LBNREB", "ISRMIL", "015")),
+         "Hezbollah told reporters that its fighters had deliberately targeted the patrol.",
+         ("LBNREB", "ISRMIL", "015")),
     ],
     ids=["attack-named-as-punishment", "targeted-the-patrol-named-earlier"],
 )
@@ -280,17 +281,17 @@ def test_code_armed_group_telling_of_its_attack_claims_it(code_text, text: str,
 
 
 def test_code_victims_of_toll_participle_are_the_target(code_text) -> None:
-    found = triples(code_text("Israeli missiles struck targets near Damascus on Thursday, killing two Syrian soldiers."))
-    assert ("ISR", "SYR", "19") in found
+    found = triples(code_text("Turkish missiles hit targets near Aleppo on Sunday, killing three Syrian soldiers."))
+    assert ("TUR", "SYR", "19") in found
 
 
 @pytest.mark.parametrize(
     "text",
     [
-        "MOGADISHU, Feb 20 - Al-Shabaab militants fired mortars at the airport on Wednesday, killing three "
-        "civilians. The interior minister vowed that security forces would hunt down those responsible.",
-        "MOGADISHU, Feb 20 - Al-Shabaab militants fired mortars at the airport on Wednesday, killing three "
-        "civilians. The interior minister vowed more attacks on the militants' camps.",
+        "MOGADISHU, Jan 9 - Al-Shabaab militants shelled a market on Sunday, killing four shoppers and a "
+        "trader. The regional governor vowed that his security forces would hunt down the attackers.",
+        "MOGADISHU, Jan 9 - Al-Shabaab militants shelled a market on Sunday, killing four shoppers and a "
+        "trader. The regional governor vowed more attacks on the militants' bases.",
     ],
     ids=["vowed-that-forces-would-hunt", "vowed-attacks-noun"],
 )
@@ -300,18 +301,18 @@ def test_code_vow_of_force_after_attack_threatens_the_attacker(code_text, text: 
 
 
 def test_code_hypothetical_vow_of_force_gives_no_threat(code_text) -> None:
-    text = ("MOGADISHU, Feb 20 - Al-Shabaab militants fired mortars at the airport on Wednesday, killing three "
-            "civilians. The minister might vow more attacks on the militants if asked.")
+    text = ("MOGADISHU, Jan 9 - Al-Shabaab militants shelled a market on Sunday, killing four shoppers and a "
+            "trader. The governor might vow more attacks on the militants if asked.")
     assert not any(e.cameo_code.startswith("13") for e in code_text(text))
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("China called on both Koreas to exercise restraint.", {("CHN", "PRK", "02"), ("CHN", "KOR", "02")}),
-        ("Armenia and Azerbaijan traded accusations. The co-chairs of the OSCE Minsk Group urged both sides "
-         "to respect the ceasefire.", {("IGO", "ARM", "02"), ("IGO", "AZE", "02")}),
-        ("Australia has already flown 800,000 doses of vaccine to Port Moresby.", {("AUS", "PNG", "07")}),
+        ("Russia urged both Koreas to show restraint after the shelling.", {("RUS", "PRK", "02"), ("RUS", "KOR", "02")}),
+        ("Armenia and Azerbaijan traded accusations. The co-chairs of the OSCE called on both sides "
+         "to respect the truce.", {("IGO", "ARM", "02"), ("IGO", "AZE", "02")}),
+        ("Japan has flown 300,000 vaccine doses to Vientiane this month.", {("JPN", "LAO", "07")}),
     ],
     ids=["both-koreas", "co-chairs-of-group", "flown-doses-is-aid-not-visit"],
 )
@@ -322,39 +323,39 @@ def test_code_group_and_object_phrases(code_text, text: str, expected: set) -> N
 
 
 def test_code_appeal_for_restraint_is_0256(code_text) -> None:
-    codes = {e.cameo_code for e in code_text("China called on both Koreas to exercise restraint.")}
+    codes = {e.cameo_code for e in code_text("Russia urged both Koreas to show restraint after the shelling.")}
     assert codes == {"0256"}
 
 
 def test_code_troops_arriving_abroad_is_074_not_a_visit(code_text) -> None:
     found = {e.cameo_code for e in code_text(
-        "A battalion of 850 Burundian soldiers arrived in Mogadishu on Wednesday to reinforce the mission.")}
+        "Some 600 Kenyan soldiers arrived in Port-au-Prince on Monday to back the police mission there.")}
     assert "074" in found and not found & {"042", "043"}
 
 
 def test_code_calling_accusations_groundless_denies_them(code_text) -> None:
     found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(
-        "Czech police accused two Russian diplomats of spying. "
-        "The Russian embassy called the accusations groundless.")}
-    assert ("RUSGOV", "CZECOP", "016") in found
-    assert not any(code.startswith("11") for s, _, code in found if s == "RUSGOV")
+        "Polish police accused a Belarusian diplomat of spying. "
+        "The Belarusian embassy called the accusations groundless.")}
+    assert ("BLRGOV", "POLCOP", "016") in found
+    assert not any(code.startswith("11") for s, _, code in found if s == "BLRGOV")
 
 
 def test_code_appeal_target_is_addressee_not_what_is_asked(code_text) -> None:
-    found = code_text("Somalia's defence minister appealed to other African countries to send troops.")
+    found = code_text("Mali's defence minister appealed to neighbouring states to send soldiers.")
     assert not any(e.target_code.endswith("MIL") for e in found)
 
 
 def test_code_future_passive_deployment_is_no_threat(code_text) -> None:
-    found = code_text("The Burundian troops will be deployed to the Afgoye corridor, the spokesman said.")
+    found = code_text("The Chadian troops will be deployed to the northern region, the spokesman said.")
     assert not any(e.cameo_code.startswith("13") for e in found)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("The Nicaraguan navy detained 31 Honduran fishermen on Sunday. "
-         "Honduras demanded the release of the fishermen.", ("HND", "NIC", "10")),
+        ("The Indian coast guard detained 20 Sri Lankan fishermen on Sunday. "
+         "Sri Lanka demanded the release of the fishermen.", ("LKA", "IND", "10")),
         ("Police in Guinea arrested three opposition activists on Monday. "
          "The United States has called for the activists' release.", ("USA", "GIN", "02")),
     ],
@@ -366,20 +367,20 @@ def test_code_release_appeal_is_made_of_the_holder(code_text, text: str, expecte
 
 
 def test_code_act_told_in_a_temporal_clause_of_a_protest_is_coded(code_text) -> None:
-    found = triples(code_text("Honduras protested to Nicaragua on Wednesday after the Nicaraguan navy seized "
-                              "three Honduran boats on Monday."))
-    assert ("NIC", "HND", "17") in found and ("HND", "NIC", "11") in found
+    found = triples(code_text("Kenya protested to Uganda on Friday after Ugandan police seized two Kenyan "
+                              "boats on Lake Victoria on Thursday."))
+    assert ("UGA", "KEN", "17") in found and ("KEN", "UGA", "11") in found
 
 
 def test_code_act_a_protest_asks_for_is_not_coded(code_text) -> None:
-    found = triples(code_text("Honduras protested to Nicaragua, asking it to return the boats."))
+    found = triples(code_text("Kenya protested to Uganda, asking it to return the boats."))
     assert not any(root == "07" for _, _, root in found)
 
 
 @pytest.mark.parametrize(
     "text",
-    ["The Iranian deputy minister toured a school on the island of Abu Musa.",
-     "The British minister visited a camp for displaced families in Maiduguri, Nigeria."],
+    ["The Saudi deputy minister toured a school in the border town.",
+     "The Dutch minister visited a camp for flood victims in Sindh, Pakistan."],
     ids=["toured-school", "visited-camp"],
 )
 def test_code_touring_a_site_is_no_visit_to_an_actor(code_text, text: str) -> None:
@@ -389,10 +390,10 @@ def test_code_touring_a_site_is_no_visit_to_an_actor(code_text, text: str) -> No
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("China, the North's main ally, called on both Koreas to exercise restraint.", ("CHN", "PRK", "02")),
-        ("SEOUL, June 10 - North Korea fired 30 artillery shells into the sea on Monday. South Korean forces were "
-         "put on alert. Unification Ministry spokesman Choi Jae-hoon called the firing a provocation.",
-         ("KOR", "PRK", "11")),
+        ("Japan, a close ally of Seoul, urged both Koreas to show restraint.", ("JPN", "PRK", "02")),
+        ("SEOUL, May 4 - North Korea fired a barrage of artillery shells near the sea border on Friday. South "
+         "Korean troops were put on alert. Defence Ministry spokesman Park Min-soo called the firing a "
+         "provocation.", ("KOR", "PRK", "11")),
     ],
     ids=["apposition-subject", "hyphenated-name-and-firing-named-provocation"],
 )
@@ -404,11 +405,11 @@ def test_code_subject_phrases_and_judgements(code_text, text: str, expected: tup
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("US and British activists staged a protest in Beijing on Wednesday.", ("GBR", "CHN", "14")),
-        ("The Somali militant group al-Shabab is claiming responsibility for a deadly attack at a mall in "
-         "Kenya's capital.", ("SOM", "KEN", "01")),
-        ("The government of Laos expressed appreciation for China's assistance.", ("LAO", "CHN", "05")),
-        ("Iraq's national security advisor met with Syrian President Bashar Assad Tuesday.", ("IRQ", "SYR", "04")),
+        ("French and German activists held a protest in Moscow on Friday.", ("DEU", "RUS", "14")),
+        ("The Nigerian militant group Boko Haram claimed responsibility for a bombing at a bus station in "
+         "Niger's capital.", ("NGA", "NER", "01")),
+        ("The government of Nepal expressed appreciation for India's help.", ("NPL", "IND", "05")),
+        ("Lebanon's foreign minister met Syrian President Bashar Assad Sunday in Damascus.", ("LBN", "SYR", "04")),
     ],
     ids=["protest-abroad-is-against-host", "claim-of-attack-in-a-country", "appreciation-for-owners-help",
          "name-before-weekday"],
@@ -419,8 +420,8 @@ def test_code_targets_from_place_owner_and_name(code_text, text: str, expected: 
 
 
 def test_code_ratification_is_one_sided(code_text) -> None:
-    found = triples(code_text("Ukraine ratified a sweeping agreement with the European Union on Tuesday."))
-    assert ("UKR", "IGO", "05") in found and ("IGO", "UKR", "05") not in found
+    found = triples(code_text("Moldova's parliament ratified a trade agreement with the European Union on Friday."))
+    assert ("MDA", "IGO", "05") in found and ("IGO", "MDA", "05") not in found
 
 
 def test_code_sponsor_of_a_group_is_not_the_group(code_text) -> None:
@@ -431,7 +432,7 @@ def test_code_sponsor_of_a_group_is_not_the_group(code_text) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Georgian demonstrators received weapons from the Georgian government.", ("GEO", "GEO", "07")),
+        ("Armenian villagers received weapons from the Armenian government.", ("ARM", "ARM", "07")),
         ("Ukraine received 500 million euros in aid from the European Union.", ("IGO", "UKR", "07")),
         ("Kenya secured a loan of 2 billion dollars from China.", ("CHN", "KEN", "07")),
     ],
@@ -459,10 +460,10 @@ def test_code_claim_that_another_attacked_is_no_claim_of_responsibility(code_tex
 
 
 MOGADISHU_STORY = (
-    "MOGADISHU, Feb 20 - Al-Shabaab militants fired mortar rounds at the airport on Wednesday, killing a guard and "
-    "wounding three civilians, police said. On Thursday, U.S. Africa Command said it had carried out an air strike "
-    "against al-Shabaab fighters near Jilib at the request of the Somali government. The interior minister "
-    "condemned the attack. He vowed that government forces would hunt down those responsible. Kenya also "
+    "MOGADISHU, Mar 3 - Al-Shabaab militants fired mortar rounds at an army base on Sunday, killing a cook and "
+    "wounding four civilians, officials said. On Monday, U.S. Africa Command said it had conducted an air strike "
+    "on al-Shabaab fighters near Bardere at the request of the Somali government. The security minister "
+    "condemned the attack and said government forces would soon hunt down the attackers. Kenya also "
     "condemned the attack."
 )
 
@@ -477,24 +478,24 @@ def test_code_story_of_attack_strike_and_condemnations(code_text) -> None:
 
 
 def test_code_offer_coordinated_with_an_appeal_is_coded(code_text) -> None:
-    found = triples(code_text("Djibouti accused Eritrea of massing troops. Eritrea denied the charge. The regional "
-                              "bloc IGAD urged both countries to exercise restraint and offered to send a team of "
-                              "observers to the border."))
+    found = triples(code_text("Djibouti accused Eritrea of massing troops. Eritrea denied the charge. The African "
+                              "Union called on both governments to show restraint and offered to send monitors to "
+                              "the frontier."))
     assert ("IGO", "DJI", "03") in found and ("IGO", "ERI", "03") in found
 
 
 def test_code_arrest_warrant_for_people_is_173(code_text) -> None:
-    found = triples(code_text("A court in Guyana has issued arrest warrants for two Brazilian men."))
-    assert ("GUY", "BRA", "17") in found
+    found = triples(code_text("A court in Peru issued arrest warrants for three Bolivian men on Monday."))
+    assert ("PER", "BOL", "17") in found
 
 
 def test_code_fire_from_a_place_at_the_speaker_blames_the_place(code_text) -> None:
-    found = triples(code_text("Israel said a mortar bomb was fired at it from the Gaza Strip on Tuesday."))
-    assert ("ISR", "PSE", "11") in found
+    found = triples(code_text("Egypt said a rocket was fired at it from Libya on Sunday."))
+    assert ("EGY", "LBY", "11") in found
 
 
 def test_code_fire_from_a_place_at_others_blames_no_one(code_text) -> None:
-    found = triples(code_text("Israel said a mortar bomb was fired at Egypt from the Gaza Strip on Tuesday."))
+    found = triples(code_text("Egypt said a rocket was fired at Sudan from Libya on Sunday."))
     assert not any(root == "11" for _, _, root in found)
 
 
@@ -517,23 +518,23 @@ def test_find_triggers_applies_modality(text: str, first: str | None) -> None:
 
 
 def test_code_returning_things_to_a_country_is_0842(code_text) -> None:
-    assert ("USA", "CHN", "08") in triples(code_text("US customs returned prehistoric fossils to the Chinese government."))
+    assert ("USA", "KHM", "08") in triples(code_text("US customs returned looted bronze statues to the Cambodian government."))
     assert not any(root == "08" for _, _, root in triples(code_text("The Iranian ambassador returned to Tehran.")))
 
 
 DHAKA_STORY = (
-    "DHAKA, March 11 - Garment workers walked off the job on Tuesday, demanding that the government raise the "
-    "minimum wage, union leaders said. The Bangladesh Garment Workers' Unity Federation called the strike. "
-    "On Wednesday, Labour Minister Rashida Akter Khanam held talks with federation leaders and appealed to them "
-    "to call off the strike. She promised that the government would raise the minimum wage."
+    "COLOMBO, May 5 - Plantation workers stopped work on Monday, demanding that the government raise the "
+    "daily wage, union officials said. The Ceylon Estate Workers' Federation called the strike. "
+    "On Tuesday, Labour Minister Nimal Perera held talks with federation leaders and appealed to them "
+    "to call off the strike. He promised that the government would raise the daily wage."
 )
 
 
 def test_code_labour_dispute_talks_appeal_and_concession(code_text) -> None:
     found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(DHAKA_STORY)}
-    assert ("BGDGOV", "BGDLAB", "046") in found  # "federation leaders": the federation's
-    assert ("BGDGOV", "BGDLAB", "0252") in found
-    assert any(s == "BGDGOV" and t == "BGDLAB" and c.startswith("03") for s, t, c in found)
+    assert ("LKAGOV", "LKALAB", "046") in found  # "federation leaders": the federation's
+    assert ("LKAGOV", "LKALAB", "0252") in found
+    assert any(s == "LKAGOV" and t == "LKALAB" and c.startswith("03") for s, t, c in found)
 
 
 def test_code_general_statement_of_respect_is_no_concession(code_text) -> None:
@@ -545,8 +546,8 @@ def test_code_general_statement_of_respect_is_no_concession(code_text) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Opposition activists were detained in April. The European Union and the United States have also called "
-         "for the activists' release.", ("USA", "GIN", "02")),
+        ("Opposition activists were detained in April. Washington and Brussels have called for the activists' "
+         "release.", ("USA", "GIN", "02")),
         ("Iraq protested against Turkish air strikes.", ("IRQ", "TUR", "14")),
         ("The Turkish Foreign Ministry said Turkey would keep striking the PKK wherever it is.", ("TUR", "TUR", "13")),
     ],
@@ -558,16 +559,15 @@ def test_code_appeals_protests_and_threats_targets(code_text, text: str, expecte
 
 
 def test_code_companion_on_a_trip_also_visits(code_text) -> None:
-    found = triples(code_text("ROME, May 3 - Italian Interior Minister Giovanna Ferraresi travelled to Tunis with "
-                              "the European Commissioner for Home Affairs."))
-    assert {("ITA", "TUN", "04"), ("IGO", "TUN", "04"), ("TUN", "IGO", "04")} <= found
+    found = triples(code_text("PARIS, May 3 - French Interior Minister Claire Dubois flew to Algiers with "
+                              "the European Commissioner for Migration."))
+    assert {("FRA", "DZA", "04"), ("IGO", "DZA", "04"), ("DZA", "IGO", "04")} <= found
 
 
 def test_code_visiting_delegation_visits_the_dateline_country(code_text) -> None:
     found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(
-        "AMMAN, May 3 - Jordan's planning minister met Prime Minister Samir Awad Majali with a visiting Kuwaiti "
-        "delegation.")}
-    assert ("KWTGOV", "JORGOV", "042") in found and ("JORGOV", "KWTGOV", "043") in found
+        "MUSCAT, May 3 - Oman's trade minister received a visiting Qatari delegation on Sunday.")}
+    assert ("QATGOV", "OMNGOV", "042") in found and ("OMNGOV", "QATGOV", "043") in found
 
 
 def test_code_visiting_without_dateline_names_no_host(code_text) -> None:
@@ -582,25 +582,25 @@ def test_code_clash_is_mutual(code_text) -> None:
 
 def test_code_mediators_offer_after_appeal_uses_the_speakers(code_text) -> None:
     text = ("YEREVAN, May 2 - Armenia accused Azerbaijan of shelling its villages, and Azerbaijan accused Armenia "
-            "of provoking the clash. The co-chairs of the OSCE Minsk Group urged both sides to respect the "
-            "ceasefire, and said they were ready to organise a meeting of the two foreign ministers.")
+            "of provoking the clash. The two co-chairs of the OSCE called on both sides to respect the "
+            "truce, and said they were ready to arrange a meeting between the two foreign ministers.")
     found = {(e.source_code, e.target_country, e.cameo_code) for e in code_text(text)}
     assert ("IGOSCE", "ARM", "039") in found and ("IGOSCE", "AZE", "039") in found
 
 
 def test_code_finite_clause_without_its_subject_borrows_none(code_text) -> None:
-    found = code_text("The Jamaican leader thanked Cuba for the rescue teams Havana sent after a hurricane struck "
-                      "eastern Jamaica in October.")
+    found = code_text("The Haitian president thanked Cuba for the doctors Havana sent after a cyclone struck the "
+                      "north of Haiti in August.")
     assert not any(e.cameo_code.startswith("19") for e in found)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("CONAKRY, June 8 - The opposition said it would call a general strike next week if the activists were "
-         "not released.", ("GINOPP", "GINGOV", "13")),
-        ("TEGUCIGALPA, June 8 - Fishing cooperatives said they would block the border crossing on Friday if the "
-         "men were not freed.", ("HNDAGR", "HNDGOV", "13")),
+        ("KAMPALA, June 8 - The opposition said it would call a nationwide strike on Monday unless its leaders "
+         "were freed.", ("UGAOPP", "UGAGOV", "13")),
+        ("TEGUCIGALPA, June 8 - Farming cooperatives said they would block the main bridge on Friday if their "
+         "demands were ignored.", ("HNDAGR", "HNDGOV", "13")),
     ],
     ids=["strike-if", "blockade-if"],
 )
@@ -610,18 +610,18 @@ def test_code_conditional_threat_to_protest_is_a_threat(code_text, text: str, ex
 
 
 def test_code_remaining_committed_to_settlement_is_037(code_text) -> None:
-    text = ("YEREVAN, June 8 - Armenia accused Azerbaijan of shelling. Azerbaijan blamed Armenia. Armenian Prime "
-            "Minister Levon Harutyunyan said Yerevan remained committed to a peaceful settlement.")
-    assert ("ARMGOV", "AZE", "037") in {(e.source_code, e.target_country, e.cameo_code) for e in code_text(text)}
+    text = ("BAKU, June 8 - Azerbaijan accused Armenia of shelling. Armenia blamed Azerbaijan. Azerbaijani Foreign "
+            "Minister Elmar Aliyev said Baku remained committed to a peaceful settlement.")
+    assert ("AZEGOV", "ARM", "037") in {(e.source_code, e.target_country, e.cameo_code) for e in code_text(text)}
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("ASHGABAT, Oct 22 - The presidents of Turkmenistan and Uzbekistan agreed on Wednesday to share the "
-         "river's waters, during a visit by the Uzbek leader to the Turkmen capital.", ("UZBGOV", "TKMGOV", "042")),
-        ("RABAT, Oct 22 - Spanish Foreign Minister Elena Sastre Murillo, on her first trip to Morocco, also met "
-         "Prime Minister Driss Bennani.", ("ESPGOV", "MARGOV", "042")),
+        ("ASTANA, Oct 2 - The presidents of Kazakhstan and Kyrgyzstan agreed on Monday to build a new road, "
+         "during a visit by the Kyrgyz leader to the Kazakh capital.", ("KGZGOV", "KAZGOV", "042")),
+        ("LISBON, Oct 2 - Brazilian Foreign Minister Ana Ribeiro, on her first trip to Portugal, also met "
+         "Prime Minister Joao Silva.", ("BRAGOV", "PRTGOV", "042")),
     ],
     ids=["visit-during-agreement-is-a-fact", "on-a-trip-to-is-a-visit"],
 )
@@ -632,17 +632,17 @@ def test_code_nominal_visits(code_text, text: str, expected: tuple[str, str, str
 
 def test_code_source_own_place_is_no_target(code_text) -> None:
     found = {(e.source_code, e.target_code, e.cameo_code[:2]) for e in code_text(
-        "SEOUL, June 10 - North Korea fired about 30 artillery shells into its own waters on Monday night.")}
+        "SEOUL, May 4 - North Korea launched several rockets into its own coastal waters on Sunday.")}
     assert ("PRK", "", "19") in found or any(s == "PRK" and t.startswith("KOR") for s, t, _ in found), found
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("BAGHDAD, Dec 14 - Iraqi Foreign Ministry spokesman Ahmed Karim said the raids were a clear violation of "
-         "Iraqi sovereignty and demanded that Ankara halt its military operations.", ("IRQ", "TUR", "10")),
-        ("LIMA, May 3 - Hundreds of farmers marched on the Chinese-owned company's camp on Monday.",
-         ("PER", "CHN", "14")),
+        ("DAMASCUS, Dec 4 - Syrian Foreign Ministry spokesman Omar Haddad said the raids were illegal and "
+         "demanded that Israel halt its military operations.", ("SYR", "ISR", "10")),
+        ("BOGOTA, May 3 - About 500 farm workers marched on the Canadian-owned firm's offices on Monday.",
+         ("COL", "CAN", "14")),
     ],
     ids=["demand-joined-to-reported-clause", "march-on-owners-camp"],
 )
@@ -672,10 +672,10 @@ def test_code_criticism_without_dateline_or_target_is_not_coded(code_text) -> No
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("QUITO, Aug 25 - Ecuador's president on Wednesday vetoed a bill passed by the National Assembly.",
-         ("ECU", "ECU", "12")),
-        ("DAR ES SALAAM, July 20 - Police arrested 23 opposition activists on Tuesday as they tried to hold a rally "
-         "in defiance of a ban on political gatherings.", ("TZA", "TZA", "14")),
+        ("LIMA, Aug 25 - Peru's president on Friday vetoed a bill adopted by Congress.",
+         ("PER", "PER", "12")),
+        ("NAIROBI, July 2 - Police detained 15 opposition supporters on Sunday when they tried to hold a rally "
+         "despite a ban on protests.", ("KEN", "KEN", "14")),
     ],
     ids=["veto-of-a-bill-passed-by", "tried-to-hold-a-rally"],
 )
@@ -684,15 +684,15 @@ def test_code_vetoes_and_attempts(code_text, text: str, expected: tuple[str, str
 
 
 def test_code_state_fund_lending_is_an_aid_pledge(code_text) -> None:
-    found = triples(code_text("AMMAN, June 22 - The Kuwait Fund for Arab Economic Development will lend Jordan 35 "
-                              "million dinars to build a desalination plant."))
-    assert ("KWT", "JOR", "03") in found
+    found = triples(code_text("CAIRO, June 22 - The Kuwait Fund for Development will lend Egypt 20 million "
+                              "dinars for a new power station."))
+    assert ("KWT", "EGY", "03") in found
 
 
 def test_code_flagged_trawlers_are_that_countrys_business(code_text) -> None:
     found = {(e.source_code, e.target_code, e.cameo_code[:2]) for e in code_text(
-        "LIMA, July 14 - The Peruvian navy seized two Chinese-flagged trawlers fishing without a licence.")}
-    assert ("PERMIL", "CHNBUS", "17") in found
+        "BUENOS AIRES, July 14 - The Argentine navy seized three Spanish-flagged trawlers off the coast.")}
+    assert ("ARGMIL", "ESPBUS", "17") in found
 
 
 def test_code_own_patrols_are_no_party_to_a_promise(code_text) -> None:
@@ -702,23 +702,24 @@ def test_code_own_patrols_are_no_party_to_a_promise(code_text) -> None:
 
 def test_code_coast_guard_blocking_government_boats_is_191(code_text) -> None:
     found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(
-        "MANILA, Aug 13 - The Philippines protested after Chinese coast guard vessels blocked two government boats "
-        "near the reef.")}
-    assert ("CHNMIL", "PHLGOV", "191") in found
+        "HANOI, Aug 13 - Vietnam protested after Chinese coast guard vessels blocked three government boats "
+        "near the islands.")}
+    assert ("CHNMIL", "VNMGOV", "191") in found
 
 
 def test_code_acting_with_restraint_is_no_event(code_text) -> None:
-    found = code_text("BEIJING, Aug 13 - The spokeswoman said the Chinese coast guard had acted with restraint.")
+    found = code_text("BEIJING, Aug 13 - A ministry spokesman said the Chinese patrol ships had acted with restraint.")
     assert not any(e.cameo_code.startswith("08") for e in found)
 
 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("BUJUMBURA, June 10 - Burundi's parliament approved the deployment of troops to Somalia in March.",
-         ("BDI", "SOM", "03")),
-        ("LUSAKA, June 10 - Kabwe was questioned by police in March over a similar speech.", ("ZMB", "ZMB", "09")),
-        ("SEOUL, June 10 - North Korea broke off the talks with South Korea in April.", ("PRK", "KOR", "16")),
+        ("KIGALI, June 10 - Rwanda's parliament approved the deployment of troops to Mozambique on Friday.",
+         ("RWA", "MOZ", "03")),
+        ("LUSAKA, June 10 - The opposition leader was questioned by police on Friday about a radio interview.",
+         ("ZMB", "ZMB", "09")),
+        ("SEOUL, May 4 - North Korea broke off its dialogue with South Korea on Tuesday.", ("PRK", "KOR", "16")),
         ("ACCRA, May 12 - Germany will give Ghana 85 million euros for solar power.", ("DEU", "GHA", "03")),
     ],
     ids=["approved-deployment", "questioned-by-police", "broke-off-talks", "will-give-euros"],
@@ -728,33 +729,33 @@ def test_code_background_and_money_acts(code_text, text: str, expected: tuple[st
 
 
 def test_code_vow_joined_to_a_denied_clause_is_the_speakers(code_text) -> None:
-    found = triples(code_text("BAGHDAD, Dec 14 - Turkish warplanes hit hideouts of the PKK on Thursday. A PKK "
-                              "spokesman denied that any of its fighters had been killed and vowed to retaliate "
-                              "against Turkey."))
+    found = triples(code_text("ERBIL, Dec 4 - Turkish jets bombed hideouts of the PKK on Friday. A PKK commander "
+                              "denied that any of its camps had been destroyed and vowed revenge against the "
+                              "Turkish army."))
     assert ("TUR", "TUR", "19") in found and ("TUR", "TUR", "13") in found
 
 
 def test_code_denied_act_joined_to_denial_is_not_coded(code_text) -> None:
-    found = code_text("A PKK spokesman denied that its fighters had attacked the base and killed two soldiers.")
+    found = code_text("A PKK commander denied that its fighters had raided the outpost and killed two guards.")
     assert not any(e.cameo_code.startswith(("18", "19")) for e in found)
 
 
 def test_code_summoning_to_demand_explanation_is_also_a_demand(code_text) -> None:
     found = {(e.source_code, e.target_code, e.cameo_code) for e in code_text(
-        "DJIBOUTI, Oct 16 - Djibouti's Foreign Ministry summoned the Eritrean ambassador to demand an explanation.")}
-    assert {("DJIGOV", "ERIGOV", "114"), ("DJIGOV", "ERIGOV", "101")} <= found
+        "ACCRA, Oct 16 - Ghana's Foreign Ministry summoned the Togolese ambassador to demand an explanation.")}
+    assert {("GHAGOV", "TGOGOV", "114"), ("GHAGOV", "TGOGOV", "101")} <= found
 
 
 def test_code_summoning_to_protest_is_only_the_summons(code_text) -> None:
     found = {e.cameo_code for e in code_text(
-        "DJIBOUTI, Oct 16 - Djibouti's Foreign Ministry summoned the Eritrean ambassador to protest.")}
+        "ACCRA, Oct 16 - Ghana's Foreign Ministry summoned the Togolese ambassador to protest.")}
     assert found == {"114"}
 
 
 def test_code_medical_team_arriving_is_aid_not_a_visit(code_text) -> None:
     found = {e.cameo_code for e in code_text(
-        "PORT MORESBY, May 3 - A team of World Health Organization experts arrived in Papua New Guinea on Tuesday "
-        "to help contain the outbreak.")}
+        "MONROVIA, May 3 - A team of World Health Organization doctors arrived in Liberia on Sunday to help fight "
+        "the epidemic.")}
     assert "073" in found and not found & {"042", "043"}
 
 

@@ -53,7 +53,7 @@ PLURAL_NOUNS = {"country", "nation", "government", "minister", "leader", "side",
 DIVIDED_NATIONS = {"koreas": ("PRK", "KOR"), "sudans": ("SDN", "SSD"), "congos": ("COD", "COG")}
 ANONYMOUS_ATTACKERS = {"gunman", "gunmen", "assailant", "attacker", "kidnapper", "abductor", "captor", "bomber"}
 PEACEKEEPING_BODIES = {"IGOUNO", "IGOOAU", "IGONAT", "IGOEEC", "IGOWAS", "IGOECW"}
-AFFILIATION_WORDS = {"believe", "belong", "link", "suspect", "affiliate", "tie", "connect", "loyal", "allied"}
+AFFILIATION_WORDS = {"believe", "think", "belong", "link", "suspect", "affiliate", "tie", "connect", "loyal", "allied"}
 SPONSOR_WORDS = {"linked", "backed", "allied", "affiliated", "inspired", "aligned", "supported", "funded", "sponsored",
                  "trained", "armed"}
 FOLLOWER_NOUNS = {"man", "fighter", "troop", "soldier", "unit", "force", "guard"}
@@ -400,7 +400,7 @@ class _StoryResolver:
             return [self._mention(head, code, how, span=tokens)]
         anonymous = sector == "REB" and (fold_word(head.text) in ANONYMOUS_ATTACKERS or any(
             fold_word(t.text) in ("unidentified", "unknown", "masked") for t in tokens))
-        if anonymous:  # "gunmen believed to belong to a drug cartel": the group they are said to be of
+        if anonymous:  # "gunmen thought to be members of a cartel": the group they are said to be of
             said = [t for c in head.children if c.i > head.i and (c.lemma_.lower() in AFFILIATION_WORDS or (
                 c.dep_ == "prep" and c.lower_ in ("from", "of"))) for t in c.subtree if t not in tokens]
             if head.dep_ == "nsubj" and head.head.lemma_.lower() in AFFILIATION_WORDS:  # the parser's reading
@@ -418,7 +418,7 @@ class _StoryResolver:
                     places = [self.tags[t.i][0] for t in child.subtree if t.i in self.tags]
                     if places and places[0].kind != ORGANIZATION:
                         return [self._mention(head, places[0].code[:3] + sector, "title", span=tokens)]
-            # "the Royal Government and the people of Cambodia": a conjoined phrase's country
+            # "the government and the citizens of Laos": a conjoined phrase's country
             for conj in head.conjuncts:
                 near = [self.tags[t.i][0] for t in self.np_tokens(conj) if t.i in self.tags
                         and t.dep_ == "pobj" and t.head.lower_ == "of"]

@@ -692,7 +692,7 @@ def _people_counts(scope: set[int], doc: Doc) -> list[tuple[int, float, str]]:
 
 def find_quantity(doc: Doc, trigger: Token) -> Quantity | None:
     """The amount the trigger's clause states: money first (ISO currency; `usd_value` from a USD amount the
-    text gives beside it, "25 billion yen (approximately US$234.6 million)", or the amount itself when in USD),
+    text gives beside it, "30 billion yen (about US$200 million)", or the amount itself when in USD),
     then a count of people killed/wounded/arrested/displaced/kidnapped. None when the clause gives none."""
     try:
         scope = _clause_tokens(trigger, deep=True)

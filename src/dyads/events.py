@@ -145,8 +145,10 @@ def _bag(verb: Token) -> set[str]:
                     g.dep_ in ("nsubj", "nsubjpass") and g.pos_ != "PRON" for g in child.children):
                 continue  # "claimed that ISIL had attacked Iraq": what another did, not the verb's own act
             words.add(child.lemma_.lower())
+            asks = any(c.dep_ in ("dobj", "dative") or (c.dep_ == "prep" and c.lower_ in ("on", "upon"))
+                       for c in verb.children)  # "called on X to respect the truce": X's act, not a truce called
             for grand in child.children:
-                if grand.dep_ in ("dobj", "prt"):
+                if grand.dep_ == "prt" or (grand.dep_ == "dobj" and not asks):
                     words.update(_noun_words(grand))
         elif dep == "advmod":  # "sexually assaulted", "stepped down"
             words.add(child.lower_)
@@ -688,7 +690,7 @@ class _SentenceExtractor:
         move"), else the doer of the latest such act in the story, else the latest actor who acted
         against the source."""
         country = source.actor.country
-        objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass")]
+        objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass", "oprd")]
         history = sorted(self.earlier + self.out + self.sightings, key=lambda c: c.trigger.i)
         for obj in objects:
             # "Iran's move", "the visit by X", "an offer from X", "an Indian proposal"
@@ -915,7 +917,9 @@ class _SentenceExtractor:
             self._consume_objects(token, pattern.code)
             self.emit(token, sources, targets, pattern.code, pattern.reciprocal, modality)
             if pattern.code == "042" and targets:  # "travelled to Tunis with the EU commissioner": both visit
-                companions = [m for c in token.children if c.dep_ == "prep" and c.lower_ == "with"
+                holders = [token] + [p for c in token.children if c.dep_ == "prep" for p in c.children
+                                     if p.dep_ == "pobj"]  # ("flew to Algiers with X": the parser's attachment)
+                companions = [m for h in holders for c in h.children if c.dep_ == "prep" and c.lower_ == "with"
                               for p in c.children if p.dep_ == "pobj" for m in self.actors(p)
                               if m not in targets and m.actor.country not in {t.actor.country for t in targets}]
                 if companions:
@@ -1098,7 +1102,7 @@ class _SentenceExtractor:
         for speakers, clause, pattern in self._reported_attacks(speech):
             speaker = speakers[0].actor
             if self._passive(clause) and not self.subjects(clause):
-                # "Israel said a mortar bomb was fired at it from the Gaza Strip": whence it came is blamed
+                # "Egypt said rockets were fired at it from Libya": whence they came is blamed
                 origins = [m for c in clause.children if c.dep_ == "prep" and c.lower_ == "from"
                            for p in c.children if p.dep_ == "pobj" for m in self.actors(p)
                            if m.actor.country not in (speaker.country, "---", "IGO", "NGO", "IMG")]
@@ -1192,7 +1196,7 @@ class _SentenceExtractor:
         if token.tag_ != "VBG" or token.dep_ not in ("advcl", "conj", "xcomp") or matched[token.i].code[:2] < "18":
             return False
         node = token
-        for _ in range(3):  # "..., killing 14 people, most of them civil servants, and wounding 30"
+        for _ in range(3):  # "..., killing nine people, among them two soldiers, and wounding 30"
             node = node.head
             head = matched.get(node.i)
             if head is not None and head.code[:2] >= "14":

@@ -123,10 +123,10 @@ def quad_class_of(code: str) -> int:
 
 
 def pentaclass_of(code: str) -> str:
-    """The 5-class label used by sentence-classification sets (ConfliBERT's CAMEO classes): 0 statement/
-    appeal (01-02), 1 verbal cooperation (03-05), 2 material cooperation (06-08), 3 verbal conflict (09-13,
-    and 16 "reduce relations": sanctions, expulsions, aid cut off are labelled there, not as force),
-    4 material conflict (14, 15, 17-20)."""
+    """The 5-class label used by sentence-classification sets (ConfliBERT's CAMEO classes). Roots 01-02
+    (statements, appeals) are "0"; 03-05 (words of cooperation) "1"; 06-08 (deeds of cooperation) "2";
+    09-13 plus 16 "3" (words of conflict; the labelled set puts sanctions, expulsions and aid cut off, root 16,
+    there rather than with force); 14, 15 and 17-20 "4" (deeds of conflict)."""
     root = int(code[:2])
     if root <= 2:
         return "0"
