@@ -766,3 +766,11 @@ def test_code_warning_is_aimed_at_the_other_party_not_where_it_would_go(code_tex
     found = {(e.source_code, e.target_code, e.cameo_code[:2]) for e in code_text(text)}
     assert ("BRAGOV", "ARGGOV", "13") in found
     assert not any(t.startswith("IGO") for _, t, _ in found)
+
+
+def test_code_airspace_violation_is_a_show_of_force_and_is_condemned(code_text) -> None:
+    text = ("NICOSIA, April 3 - Cyprus protested to Turkey on Friday after Turkish warplanes violated Cypriot "
+            "airspace five times. A government spokesman called the overflights provocative.")
+    found = {(e.source_country, e.target_country, e.cameo_code) for e in code_text(text)}
+    assert ("TUR", "CYP", "150") in found
+    assert any(s == "CYP" and t == "TUR" and c.startswith("11") for s, t, c in found)
