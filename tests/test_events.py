@@ -774,3 +774,16 @@ def test_code_airspace_violation_is_a_show_of_force_and_is_condemned(code_text) 
     found = {(e.source_country, e.target_country, e.cameo_code) for e in code_text(text)}
     assert ("TUR", "CYP", "150") in found
     assert any(s == "CYP" and t == "TUR" and c.startswith("11") for s, t, c in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "criticised"),
+    [
+        ("CARACAS, May 2 - President Diego Salas said Colombia had failed to control the gangs on the border.", True),
+        ("CARACAS, May 2 - President Diego Salas said Colombia had not failed to act against the gangs.", False),
+    ],
+    ids=["said-failed-is-criticism", "said-not-failed-is-none"],
+)
+def test_code_saying_another_failed_is_criticism(code_text, text: str, criticised: bool) -> None:
+    found = triples(code_text(text))
+    assert (("VEN", "COL", "11") in found) is criticised

@@ -104,6 +104,7 @@ COMMITTED_ADJECTIVES = {"committed", "dedicated", "pledged"}
 BACKGROUND_PREPS = {"during", "after", "since", "amid", "following", "before"}
 HELPERS = re.compile(r"\b(medical|rescue|relief|aid|health|expert|experts|doctors|rescuers|aid workers)\b.*\b(team|teams|"
                      r"workers|experts|doctors|staff|mission)\b|\b(rescuers|doctors|aid workers)\b", re.IGNORECASE)
+FAILURE_VERBS = {"fail", "neglect"}  # "said Colombia had failed to act": a reproach
 VICTIM_VERBS = {"kill", "wound", "injure", "maim", "hurt"}  # a toll participle names who was hit
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
                  "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
@@ -935,6 +936,7 @@ class _SentenceExtractor:
         for token in self.tokens:
             if token.pos_ == "VERB" and token.lemma_.lower() in STATEMENT_VERBS | {"remind", "warn"}:
                 self._obligation(token)
+                self._failure(token)
                 self._claimed_act(token)
                 self._blame(token)
         for token in self.tokens:
@@ -1036,6 +1038,19 @@ class _SentenceExtractor:
             appeal = appeal_code(asked.code) if asked else ""
             code = "10" + appeal[2:] if appeal and appeal != "020" else "100"
             self.emit(speech, speakers, addressees, code, False, "asserted")
+
+    def _failure(self, speech: Token) -> None:
+        """'A said B had failed to control the gangs': saying another party failed is criticism (111)."""
+        for clause in speech.children:
+            if clause.dep_ != "ccomp" or clause.lemma_.lower() not in FAILURE_VERBS or self._negated(clause):
+                continue
+            speakers = self.subjects(speech)
+            if len(speakers) != 1 or self.modality(speech) is None:
+                continue
+            failed = [m for c in clause.children if c.dep_ == "nsubj" for m in self.actors(c)
+                      if m.actor.country != speakers[0].actor.country]
+            if failed:
+                self.emit(speech, speakers, failed, "111", False, "asserted")
 
     def _commitment(self, head: Token, matched: dict[int, VerbPattern]) -> None:
         """'offered to send a team', 'ready to supply Uzbekistan with power': a promise of an act the lexicon
