@@ -787,3 +787,11 @@ def test_code_airspace_violation_is_a_show_of_force_and_is_condemned(code_text) 
 def test_code_saying_another_failed_is_criticism(code_text, text: str, criticised: bool) -> None:
     found = triples(code_text(text))
     assert (("VEN", "COL", "11") in found) is criticised
+
+
+def test_code_invitation_is_aimed_at_the_invitee_not_the_place(code_text) -> None:
+    text = ("TASHKENT, Oct 2 - Uzbekistan's president met Tajik President Emomali Karimov. The Uzbek leader invited "
+            "Karimov to visit Samarkand next spring.")
+    found = {(e.source_code, e.target_code, e.cameo_code[:2]) for e in code_text(text)}
+    assert ("UZBGOV", "TJKGOV", "03") in found or ("UZBGOV", "TJKGOV", "02") in found, found
+    assert not any(t == "UZB" for _, t, _ in found)

@@ -488,6 +488,8 @@ class _SentenceExtractor:
         if found:
             return found
         preps = list(TARGET_PREPS) + (list(VISIT_PREPS) if code in ("042", "043") else [])
+        if verb.lemma_.lower() == "invite":  # "invited him to Samarkand": the place is where, not whom
+            preps = [p for p in preps if p not in ("to", "for")]
         nominal = [o for o in objects if o.pos_ in ("NOUN", "PROPN") and not self.index.actors_at(o.i)]
         violent = event_type(code).quad_class == 4  # "at the gate of the ministry": whose place was hit
         for prep in preps:
@@ -541,7 +543,8 @@ class _SentenceExtractor:
                                      for p in a.children if p.dep_ == "pobj" for m in self.actors(p))
             if not found:
                 found.extend(self._noun_targets(obj, noun_preps, owners=root in ("01", "05")))
-            if not found and not (root in ("02", "10") and obj.dep_ in ("xcomp", "ccomp")):
+            if not found and not ((root in ("02", "10") or verb.lemma_.lower() == "invite")
+                                  and obj.dep_ in ("xcomp", "ccomp")):
                 for child in obj.children:  # (not what an appeal asks to be done: "appealed to send troops")
                     if child.dep_ in ("dobj",):
                         found.extend(self.actors(child))
