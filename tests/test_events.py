@@ -795,3 +795,15 @@ def test_code_invitation_is_aimed_at_the_invitee_not_the_place(code_text) -> Non
     found = {(e.source_code, e.target_code, e.cameo_code[:2]) for e in code_text(text)}
     assert ("UZBGOV", "TJKGOV", "03") in found or ("UZBGOV", "TJKGOV", "02") in found, found
     assert not any(t == "UZB" for _, t, _ in found)
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [
+        ("Japan expressed support for Mongolia's bid to join the trade pact.", "051"),
+        ("Japan pledged support for Mongolia's bid to join the trade pact.", "032"),
+    ],
+    ids=["expressed-support-endorses", "pledged-support-is-intent"],
+)
+def test_code_support_expressed_or_pledged(code_text, text: str, code: str) -> None:
+    assert code in {e.cameo_code for e in code_text(text)}
