@@ -542,7 +542,7 @@ class _SentenceExtractor:
                         found.extend(m for a in child.children if a.dep_ == "agent"
                                      for p in a.children if p.dep_ == "pobj" for m in self.actors(p))
             if not found:
-                found.extend(self._noun_targets(obj, noun_preps, owners=root in ("01", "05")))
+                found.extend(self._noun_targets(obj, noun_preps, owners=root in ("01", "03", "05")))
             if not found and not ((root in ("02", "10") or verb.lemma_.lower() == "invite")
                                   and obj.dep_ in ("xcomp", "ccomp")):
                 for child in obj.children:  # (not what an appeal asks to be done: "appealed to send troops")
