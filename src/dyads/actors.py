@@ -36,7 +36,7 @@ from dyads.lexicons import (
     Knowledge,
     fold_word,
 )
-from dyads.model import Actor, Mention
+from dyads.model import NOT_COUNTRIES, Actor, Mention
 
 Token = Any  # a spaCy Token; only nlp.py imports spaCy
 Doc = Any
@@ -268,7 +268,7 @@ class _StoryResolver:
         self.index.tags = {i: entry.code for i, (entry, _, _) in self.tags.items()}
         self.index.actors_named = len({c for c in self.code_counts if c[:3] != "---"})
         self.index.main_countries = [c for c, n in self.country_counts.most_common()
-                                     if n >= 2 and c not in ("---", "IGO", "NGO", "IMG")][:2]
+                                     if n >= 2 and c not in NOT_COUNTRIES][:2]
         for country in self.index.main_countries:
             codes = [c for c, _ in self.code_counts.most_common() if c.startswith(country)]
             code = next((c for c in codes if c[3:6] == "GOV"), codes[0])  # the state acts through its government
@@ -355,12 +355,9 @@ class _StoryResolver:
                         return [self._mention(head, named.code, "coreference", named.name, span=tokens)]
             # "federation leaders" after "the Garment Workers' Unity Federation": the body named before
             for noun in [c for c in head.children if c.dep_ == "compound" and c.pos_ == "NOUN"]:
-                word = fold_word(noun.text)
-                for seen in reversed(self.history):
-                    earlier = self.doc[seen.token]
-                    if seen.token < noun.i and earlier.pos_ == "PROPN" and fold_word(earlier.text) == word \
-                            and seen.sentence >= sent_index - 5 and len(seen.code) > 3:
-                        return [self._mention(head, seen.code, "coreference", seen.name, span=tokens)]
+                body = self._body_named_before(noun, sent_index)
+                if body is not None:
+                    return [self._mention(head, body.code, "coreference", body.name, span=tokens)]
         if not tagged and not sector and fold_word(head.text) in GROUP_NOUNS and any(
                 c.lower_ in ("the", "this", "that") for c in head.children if c.dep_ == "det"):
             return self.resolve_group(head, sent_index)
@@ -428,13 +425,10 @@ class _StoryResolver:
             # "the deputy minister" after "an Iranian deputy interior minister": the one described before
             described = {fold_word(t.text) for t in tokens if t.dep_ in ("amod", "compound") and t.i < head.i}
             if not described:  # "the fund" after "the Kuwait Fund for ...": the body named with that word
-                word = fold_word(head.text)
-                for seen in reversed(self.history):
-                    earlier = self.doc[seen.token]
-                    if seen.token < head.i and seen.sentence >= sent_index - 5 and earlier.pos_ == "PROPN" \
-                            and fold_word(earlier.text) == word and len(seen.code) > 3:
-                        return [self._mention(head, seen.code, "coreference", seen.name, span=tokens)]
-            if described:
+                body = self._body_named_before(head, sent_index)
+                if body is not None:
+                    return [self._mention(head, body.code, "coreference", body.name, span=tokens)]
+            else:
                 word = fold_word(head.text)
                 for seen in reversed(self.history):
                     if seen.sentence < sent_index - 4 or seen.token >= head.i or len(seen.code) < 6:
@@ -446,7 +440,7 @@ class _StoryResolver:
         if sector == "MIL" and any(fold_word(t.text) in ("government", "state", "regime") for t in tokens):
             # "government forces": the forces of the government last named, not of the last foreign army
             for seen in reversed(self.history):
-                if seen.code[3:6] == "GOV" and seen.code[:3] not in ("---", "IGO", "NGO", "IMG"):
+                if seen.code[3:6] == "GOV" and seen.code[:3] not in NOT_COUNTRIES:
                     return [self._mention(head, seen.code[:3] + "MIL", "title", span=tokens)]
         if sector:
             code = self.contextual_code(sector, sent_index, anonymous=anonymous)
@@ -719,6 +713,17 @@ class _StoryResolver:
         self.persons = {}
         self.find_persons()  # titles that name the acronym ("MDR spokesman X") now resolve
 
+    def _body_named_before(self, word: Token, sent_index: int) -> _Seen | None:
+        """The latest actor of the last five sentences whose proper name ends in the same word ("Federation",
+        "Fund"): what "federation leaders" or "the fund" refer back to."""
+        folded = fold_word(word.text)
+        for seen in reversed(self.history):
+            earlier = self.doc[seen.token]
+            if seen.token < word.i and earlier.pos_ == "PROPN" and fold_word(earlier.text) == folded \
+                    and seen.sentence >= sent_index - 5 and len(seen.code) > 3:
+                return seen
+        return None
+
     def named_before(self, head: Token) -> GazetteerEntry | None:
         """The latest organisation named before `head` whose name ends with the head's word."""
         word = fold_word(head.text)
@@ -753,8 +758,7 @@ class _StoryResolver:
                 break
             if seen.sentence != sent_index:
                 break
-            if seen.code[3:6] in DOMESTIC_SECTORS and seen.code[3:6] != sector and seen.code[:3] not in (
-                    "---", "IGO", "NGO", "IMG"):
+            if seen.code[3:6] in DOMESTIC_SECTORS and seen.code[3:6] != sector and seen.code[:3] not in NOT_COUNTRIES:
                 return seen.code[:3] + sector
         for seen in reversed(self.history if allow_history else []):
             if seen.sentence < sent_index - 3:
@@ -768,7 +772,7 @@ class _StoryResolver:
             return "---" + sector
         country = self.index.dateline_country
         if not country and self.country_counts:
-            country = next((c for c, _ in self.country_counts.most_common() if c not in ("---", "IGO", "NGO", "IMG")),
+            country = next((c for c, _ in self.country_counts.most_common() if c not in NOT_COUNTRIES),
                            "")
         if not country or len(country) != 3:
             return "---" + sector

@@ -23,7 +23,7 @@ from typing import Any
 
 from dyads.actors import ActorIndex
 from dyads.lexicons import Knowledge, NounPattern, VerbPattern, fold_word
-from dyads.model import Actor, Mention
+from dyads.model import NOT_COUNTRIES, Actor, Mention
 from dyads.ontology import appeal_code, event_type, intent_code, refusal_code
 
 Token = Any
@@ -287,8 +287,9 @@ class _SentenceExtractor:
             if dep == "conj" and token.tag_ in ("VBD", "VBZ") and (head.tag_ == "VB" and head.dep_ == "xcomp" or (
                     head.dep_ == "ccomp" and (head.lemma_ == "be" or any(c.dep_ == "auxpass" for c in head.children))
                     and not any(c.dep_ in ("nsubj", "nsubjpass", "auxpass") for c in token.children))):
-                # (an active verb joined to a passive or copular reported clause: the speaker's own act)
-                token = head  # "urged X to exercise restraint and offered to ...": a finite verb joins the main clause
+                # a finite verb joined to an infinitive ("urged X to show restraint and offered to ...") or an
+                # active one joined to a passive or copular reported clause belongs to the main clause
+                token = head
                 head = token.head
             head_lemma = head.lemma_.lower()
             if dep in ("xcomp", "acomp", "acl", "ccomp", "advcl", "pcomp", "prep", "pobj", "dobj", "relcl",
@@ -551,12 +552,12 @@ class _SentenceExtractor:
             found = keep(found)
             if found:
                 return found
-        if violent:  # "attacked a UN camp", "struck PKK hideouts": the place's owner was hit
-            found.extend(m for obj in nominal for m in self._named_modifier(obj))
-            found = keep(found)
+        if violent:
+            # "attacked a UN camp", "struck PKK hideouts": the place's owner was hit
+            found = keep([m for obj in nominal for m in self._named_modifier(obj)])
             if found:
                 return found
-        if violent:  # "struck targets near the airport, killing two Syrian soldiers": the victims were hit
+            # "struck targets near the airport, killing two Syrian soldiers": the victims were hit
             for child in verb.children:
                 if child.tag_ == "VBG" and child.dep_ in ("advcl", "conj", "xcomp"):
                     for toll in [child, *child.conjuncts]:  # "killing a guard and wounding three civilians"
@@ -599,7 +600,7 @@ class _SentenceExtractor:
         if code == "042":  # a visit to a country is hosted by its government
             targets = [Mention(t.text, t.start, t.end, Actor(t.actor.code + "GOV", t.actor.name), t.how)
                        if t.actor.code == t.actor.country and len(t.actor.code) == 3
-                       and t.actor.code not in ("---", "IGO", "NGO", "IMG") else t for t in targets]
+                       and t.actor.code not in NOT_COUNTRIES else t for t in targets]
         root = code[:2]
         if (root == "19" or code == "183") and code != "195" and any(AERIAL.search(m.text) for m in sources):
             code = "195"  # fighting from the air
@@ -640,21 +641,25 @@ class _SentenceExtractor:
                 continue  # speaking to reporters is a statement, not a consultation
             self.out.append(Candidate(self.sent_index, trigger, source, aimed_at, code, modality))
 
+    def _history(self, *, sightings: bool = True, latest_first: bool = False) -> list[Candidate]:
+        """The story's acts so far in text order (with the acts seen without a target, by default)."""
+        acts = self.earlier + self.out + (self.sightings if sightings else [])
+        return sorted(acts, key=lambda c: c.trigger.i, reverse=latest_first)
+
     def _holders(self, held: list[Mention], sources: list[Mention]) -> list[Mention]:
         """'demanded the release of the fishermen': the demand is made of whoever holds them, as told
         earlier in the story (the detainer, captor or seizer)."""
-        history = sorted(self.earlier + self.out + self.sightings, key=lambda c: c.trigger.i, reverse=True)
-        holds = [c for c in history if c.code.startswith(HOLDING_CODES)
+        holds = [c for c in self._history(latest_first=True) if c.code.startswith(HOLDING_CODES)
                  and c.source.actor.code not in {s.actor.code for s in sources}]
         found: list[Mention] = []
         for mention in held:
             holder = next((c.source for c in holds if c.target is not None and (
                 c.target.actor.code == mention.actor.code)), None)
-            held = mention.actor
-            if holder is None and held.sector not in STATE_SECTORS and held.country not in ("---", "IGO", "NGO", "IMG") \
-                    and len(held.code) > 3 and not holds:
+            actor = mention.actor
+            if holder is None and actor.sector not in STATE_SECTORS and actor.country not in NOT_COUNTRIES \
+                    and len(actor.code) > 3 and not holds:
                 # detainees whose arrest the story does not tell: held by their own state
-                holder = Mention(mention.text, mention.start, mention.end, Actor(held.country + "GOV", ""), "implicit")
+                holder = Mention(mention.text, mention.start, mention.end, Actor(actor.country + "GOV", ""), "implicit")
             found.append(holder if holder is not None else mention)
         if not held and holds:
             found.append(holds[0].source)
@@ -677,7 +682,7 @@ class _SentenceExtractor:
             patients += self.actors(verb.head)
         if code.startswith("17"):
             country = patients[0].actor.country if patients else self.index.dateline_country
-            if not country or country in ("---", "IGO", "NGO", "IMG"):
+            if not country or country in NOT_COUNTRIES:
                 return []
             code_ = country + "COP"
         else:
@@ -695,7 +700,7 @@ class _SentenceExtractor:
         against the source."""
         country = source.actor.country
         objects = [c for c in trigger.children if c.dep_ in ("dobj", "nsubjpass", "oprd")]
-        history = sorted(self.earlier + self.out + self.sightings, key=lambda c: c.trigger.i)
+        history = self._history()
         for obj in objects:
             # "Iran's move", "the visit by X", "an offer from X", "an Indian proposal"
             doers = [m for c in obj.children if c.dep_ == "poss" and c.pos_ != "PRON" for m in self.actors(c)]
@@ -756,7 +761,7 @@ class _SentenceExtractor:
                         for mention in self.index.actors_at(pobj.i):
                             where = mention.actor.country
                             if mention.how in ("name", "city", "capital", "region") and len(mention.actor.code) >= 3 \
-                                    and where not in ("---", "IGO", "NGO", "IMG"):
+                                    and where not in NOT_COUNTRIES:
                                 return where, pobj
         return None
 
@@ -774,7 +779,7 @@ class _SentenceExtractor:
         parties, an act by one of them is aimed at the other, and a third party's at both."""
         country = source.actor.country
         if code == "015":  # "claimed responsibility for the attack", "claimed the attack": at whom it hit
-            attacks = [c for c in sorted(self.earlier + self.out, key=lambda c: c.trigger.i)
+            attacks = [c for c in self._history(sightings=False)
                        if c.target is not None and event_type(c.code).quad_class == 4]
             for child in trigger.children:
                 claimed = [p for c in child.subtree if c.dep_ == "prep" and c.lower_ == "for"
@@ -794,7 +799,7 @@ class _SentenceExtractor:
                     if aimed:
                         return aimed
                     where = self._place_country(noun)
-                    if where and where not in ("---", "IGO", "NGO", "IMG", country):
+                    if where and where not in NOT_COUNTRIES | {country}:
                         return [Mention(noun.text, noun.idx, noun.idx + len(noun.text), Actor(where + "CVL", ""),
                                         "implicit")]
         if code.startswith("17") and source.actor.sector in ("COP", "MIL", "GOV", "JUD", "SPY"):
@@ -805,8 +810,7 @@ class _SentenceExtractor:
         if code.startswith(("13", "15", "18", "19", "20")):
             # a threat of more, troops sent, fighting with no foe named: at whoever the source last fought,
             # or who fought it
-            history = sorted(self.earlier + self.out + self.sightings, key=lambda c: c.trigger.i)
-            for earlier in reversed(history):
+            for earlier in reversed(self._history()):
                 if event_type(earlier.code).quad_class < 4 or earlier.target is None:
                     continue
                 same_side = earlier.source.actor.country == source.actor.country and {
@@ -827,7 +831,7 @@ class _SentenceExtractor:
                 home = self.index.dateline_country  # the country the story is filed from and about
                 if len(self.index.main_countries) == 1:
                     home = home and self.index.main_countries[0]
-                if home and home not in ("---", "IGO", "NGO", "IMG") and (
+                if home and home not in NOT_COUNTRIES and (
                         source.actor.sector != "GOV" or home != country):
                     return [Mention("", trigger.idx, trigger.idx, Actor(home + "GOV", ""), "implicit")]
             if not code.startswith(("02", "0256", "1056")):
@@ -840,7 +844,7 @@ class _SentenceExtractor:
                        for p in c.children if p.dep_ == "pobj" and fold_word(p.text) in PLACE_NOUNS]
             if places:
                 where = self._place_country(places[0]) or self.index.dateline_country or country
-                if where and where not in ("---", "IGO", "NGO", "IMG"):
+                if where and where not in NOT_COUNTRIES:
                     return [Mention(places[0].text, places[0].idx, places[0].idx + len(places[0].text),
                                     Actor(where + "CVL", ""), "implicit")]
             # "launched attacks in northeastern Nigeria": the people of the place named
@@ -854,7 +858,7 @@ class _SentenceExtractor:
             if located and located[0] != country:
                 return [Mention(located[1].text, located[1].idx, located[1].idx + len(located[1].text),
                                 Actor(located[0] + "GOV", ""), "implicit")]
-        if protest and source.actor.sector != "GOV" and country not in ("---", "IGO", "NGO", "IMG"):
+        if protest and source.actor.sector != "GOV" and country not in NOT_COUNTRIES:
             # protest aimed at no one named: against the protesters' own government
             return [Mention("", source.start, source.start, Actor(country + "GOV", source.actor.name), "implicit")]
         if code in ("010", "011"):  # a plain statement or "declined to comment" is aimed at no one
@@ -1123,7 +1127,7 @@ class _SentenceExtractor:
                 # "Egypt said rockets were fired at it from Libya": whence they came is blamed
                 origins = [m for c in clause.children if c.dep_ == "prep" and c.lower_ == "from"
                            for p in c.children if p.dep_ == "pobj" for m in self.actors(p)
-                           if m.actor.country not in (speaker.country, "---", "IGO", "NGO", "IMG")]
+                           if m.actor.country not in NOT_COUNTRIES | {speaker.country}]
                 hit = [m for c in clause.children if c.dep_ == "prep" and c.lower_ in ("at", "on", "into")
                        for p in c.children if p.dep_ == "pobj" for m in self.actors(p)]
                 if origins and hit and all(m.actor.country == speaker.country for m in hit):
@@ -1164,7 +1168,7 @@ class _SentenceExtractor:
 
     def _own_attack_target(self, speaker: Actor) -> list[Mention]:
         """Whom the speaker's side last attacked in the story."""
-        for earlier in sorted(self.earlier + self.out, key=lambda c: c.trigger.i, reverse=True):
+        for earlier in self._history(sightings=False, latest_first=True):
             doer = earlier.source.actor
             if earlier.target is not None and event_type(earlier.code).quad_class == 4 and \
                     doer.country == speaker.country and doer.sector in (speaker.sector, "REB", "UAF"):

@@ -53,6 +53,11 @@ class Sentence:
     text: str
 
 
+# Codes in the country slot that name no country: unknown, international and non-governmental bodies,
+# international militant groups.
+NOT_COUNTRIES = frozenset({"---", "IGO", "NGO", "IMG"})
+
+
 @dataclass(frozen=True)
 class ActorCode:
     """A CAMEO-style actor code: a 3-letter country (or IGO/NGO/---) slot plus 3-letter sector slots."""

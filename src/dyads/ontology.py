@@ -89,33 +89,33 @@ def is_event_code(code: str) -> bool:
     return code in event_types()
 
 
+def _longest_prefix(table: dict[str, str], code: str) -> str | None:
+    """The table's value for the longest prefix of the code it lists (4, 3 then 2 digits)."""
+    for length in (4, 3, 2):
+        found = table.get(code[:length])
+        if found is not None:
+            return found
+    return None
+
+
 def intent_code(code: str) -> str:
     """The 'express intent' code for an action code, or "" when the code has none."""
     if code.startswith("03") or code.startswith("13"):
         return code
-    for length in (4, 3, 2):
-        intent = _INTENT_OF.get(code[:length])
-        if intent is not None:
-            return intent
+    intent = _longest_prefix(_INTENT_OF, code)
+    if intent is not None:
+        return intent
     return "030" if event_type(code).quad_class <= 2 else ""
 
 
 def appeal_code(code: str) -> str:
     """The 'appeal for' code asking for an action code, or "" when CAMEO has none."""
-    for length in (4, 3, 2):
-        appeal = _APPEAL_OF.get(code[:length])
-        if appeal is not None:
-            return appeal
-    return ""
+    return _longest_prefix(_APPEAL_OF, code) or ""
 
 
 def refusal_code(code: str) -> str:
     """The 'reject / refuse to' code for a cooperative action code, or "" when CAMEO has none."""
-    for length in (4, 3, 2):
-        refusal = _REFUSAL_OF.get(code[:length])
-        if refusal is not None:
-            return refusal
-    return ""
+    return _longest_prefix(_REFUSAL_OF, code) or ""
 
 
 def quad_class_of(code: str) -> int:
