@@ -499,6 +499,7 @@ _NAMES = {
     "sudanese pound": "SDG", "philippine peso": "PHP", "argentine peso": "ARS", "colombian peso": "COP",
     "chilean peso": "CLP", "mexican peso": "MXN", "cuban peso": "CUP",
 }
+CURRENCY_WORDS = frozenset(name for name in _NAMES if " " not in name)  # "dollar", "yen", "naira"...
 # Bare names that several countries use: the story's own country decides when it uses one of them.
 _SHARED_NAMES = frozenset({"krone", "kroner", "krona", "kronor", "dinar", "peso", "franc", "rupee", "pound",
                            "riyal", "rial", "shilling", "dirham"})

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from dyads.actors import ActorIndex
+from dyads.attributes import CURRENCY_WORDS
 from dyads.lexicons import Knowledge, NounPattern, VerbPattern, fold_word
 from dyads.model import NOT_COUNTRIES, Actor, Mention
 from dyads.ontology import appeal_code, event_type, intent_code, refusal_code
@@ -105,6 +106,7 @@ BACKGROUND_PREPS = {"during", "after", "since", "amid", "following", "before"}
 HELPERS = re.compile(r"\b(medical|rescue|relief|aid|health|expert|experts|doctors|rescuers|aid workers)\b.*\b(team|teams|"
                      r"workers|experts|doctors|staff|mission)\b|\b(rescuers|doctors|aid workers)\b", re.IGNORECASE)
 FAILURE_VERBS = {"fail", "neglect"}  # "said Colombia had failed to act": a reproach
+MONEY_WORDS = CURRENCY_WORDS | {"crore", "lakh"}  # what "$" in a verb pattern stands for
 VICTIM_VERBS = {"kill", "wound", "injure", "maim", "hurt"}  # a toll participle names who was hit
 VIOLENT_NOUNS = {"attack", "bombing", "killing", "violence", "shelling", "firing", "strike", "raid", "ambush",
                  "incident", "assault", "massacre", "blast", "explosion", "airstrike", "incursion", "aggression",
@@ -196,7 +198,7 @@ def _verb_patterns(verb: Token, knowledge: Knowledge) -> list[VerbPattern]:
 def match_verb(verb: Token, knowledge: Knowledge, actor_at: Any = None) -> VerbPattern | None:
     """The most specific lexicon pattern the verb and its dependents match. In a pattern, "@" requires
     an object that is an actor (`actor_at(token_index)`; any object when no actor index is given), "&" an
-    object that is a thing, not an actor."""
+    object that is a thing, not an actor, and "$" a sum of money."""
     patterns = _verb_patterns(verb, knowledge)
     if not patterns:
         return None
@@ -212,6 +214,8 @@ def match_verb(verb: Token, knowledge: Knowledge, actor_at: Any = None) -> VerbP
                 bag.add("@")
             if any(o.pos_ == "NOUN" and o.dep_ != "dative" and not (actor_at and actor_at(o.i)) for o in objects):
                 bag.add("&")  # a thing as object: "returned the paintings to Italy"
+            if bag & MONEY_WORDS:
+                bag.add("$")  # a sum of money as object: "lent Jordan 35 million dinars"
         if all(w == "*" or w in bag for w in pattern.words):
             return pattern
     return None
