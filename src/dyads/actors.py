@@ -431,7 +431,9 @@ class _StoryResolver:
             else:
                 word = fold_word(head.text)
                 for seen in reversed(self.history):
-                    if seen.sentence < sent_index - 4 or seen.token >= head.i or len(seen.code) < 6:
+                    if seen.sentence < sent_index - 4:
+                        break
+                    if seen.token >= head.i or len(seen.code) < 6:
                         continue
                     earlier = self.doc[seen.token]
                     near = {fold_word(t.text) for t in earlier.subtree if t.i < earlier.i}
@@ -717,10 +719,12 @@ class _StoryResolver:
         """The latest actor of the last five sentences whose proper name ends in the same word ("Federation",
         "Fund"): what "federation leaders" or "the fund" refer back to."""
         folded = fold_word(word.text)
-        for seen in reversed(self.history):
+        for seen in reversed(self.history):  # (history is in text order: stop at the window's start)
+            if seen.sentence < sent_index - 5:
+                break
             earlier = self.doc[seen.token]
             if seen.token < word.i and earlier.pos_ == "PROPN" and fold_word(earlier.text) == folded \
-                    and seen.sentence >= sent_index - 5 and len(seen.code) > 3:
+                    and len(seen.code) > 3:
                 return seen
         return None
 
