@@ -245,6 +245,8 @@ class _SentenceExtractor:
         self.out: list[Candidate] = []
         self.consumed: set[int] = set()
         self.threat_heads: set[int] = set()
+        self._modality: dict[int, str | None] = {}  # the two questions asked of a token again and again
+        self._subjects: dict[int, tuple[Mention, ...]] = {}
 
     # ---- modality --------------------------------------------------------------------------
     def _negated(self, token: Token) -> bool:
@@ -254,7 +256,12 @@ class _SentenceExtractor:
 
     def modality(self, trigger: Token) -> str | None:
         """'asserted', 'intent', 'refusal' ("will not withdraw", "refused to release"), or None when the
-        clause is negated, hypothetical, a purpose or a claim."""
+        clause is negated, hypothetical, a purpose or a claim (worked out once per token)."""
+        if trigger.i not in self._modality:
+            self._modality[trigger.i] = self._find_modality(trigger)
+        return self._modality[trigger.i]
+
+    def _find_modality(self, trigger: Token) -> str | None:
         if self._negated(trigger):
             future = any(c.dep_ == "aux" and c.lower_ in ("will", "would", "wo", "shall") for c in trigger.children)
             return "refusal" if future else None
@@ -359,6 +366,12 @@ class _SentenceExtractor:
             "acl", "advcl", "oprd", "ccomp", "relcl", "conj")
 
     def subjects(self, verb: Token) -> list[Mention]:
+        """Who does the verb's act (worked out once per token)."""
+        if verb.i not in self._subjects:
+            self._subjects[verb.i] = tuple(self._find_subjects(verb))
+        return list(self._subjects[verb.i])
+
+    def _find_subjects(self, verb: Token) -> list[Mention]:
         passive = self._passive(verb)
         for child in verb.children:
             if passive and child.dep_ == "agent":
